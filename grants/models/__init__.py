@@ -1,0 +1,65 @@
+from .accounts import User
+from .applications import (
+    DECIDED_STATUSES,
+    Application,
+    ApplicationAttachment,
+    ApplicationStatus,
+    ApplicationStep,
+    BudgetCategory,
+    BudgetLine,
+    NarrativeAnswer,
+)
+from .audit import AuditEntry
+from .decisions import (
+    AWARD_OUTCOMES,
+    Award,
+    AwardInstallment,
+    Decision,
+    DecisionOutcome,
+    DecisionStatus,
+    InstallmentStatus,
+    Milestone,
+)
+from .directory import District, DistrictKind, district_match_key
+from .messages import EmailStatus, OutboundEmail
+from .organizations import Organization, OrganizationMembership, OrganizationType
+from .programs import ContentArea, MicroCredential, Program, ProgramStatus
+from .reviews import ConflictDeclaration, CriterionScore, Review, ReviewStatus, RubricCriterion
+
+__all__ = [
+    "AWARD_OUTCOMES",
+    "DECIDED_STATUSES",
+    "Application",
+    "ApplicationAttachment",
+    "ApplicationStatus",
+    "ApplicationStep",
+    "AuditEntry",
+    "Award",
+    "AwardInstallment",
+    "BudgetCategory",
+    "BudgetLine",
+    "ConflictDeclaration",
+    "ContentArea",
+    "CriterionScore",
+    "Decision",
+    "DecisionOutcome",
+    "DecisionStatus",
+    "District",
+    "DistrictKind",
+    "EmailStatus",
+    "InstallmentStatus",
+    "MicroCredential",
+    "Milestone",
+    "NarrativeAnswer",
+    "Organization",
+    "OrganizationMembership",
+    "OrganizationType",
+    "OutboundEmail",
+    "Program",
+    "ProgramStatus",
+    "Review",
+    "ReviewStatus",
+    "RubricCriterion",
+    "User",
+    "district_match_key",
+]

@@ -1,0 +1,225 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from grants.files import private_storage
+
+from .base import TimeStampedModel
+from .directory import District
+from .organizations import Organization
+from .programs import ContentArea
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    AWARDED = "awarded", _("Awarded")
+    HONORARY = "honorary", _("Honorary participation")
+    DECLINED = "declined", _("Declined")
+
+
+DECIDED_STATUSES = (
+    ApplicationStatus.AWARDED,
+    ApplicationStatus.HONORARY,
+    ApplicationStatus.DECLINED,
+)
+
+
+class ApplicationStep(models.TextChoices):
+    ORGANIZATION = "organization", _("Organization and contacts")
+    CONTENT_AREAS = "content_areas", _("Content areas")
+    PARTNERS = "partners", _("Partner districts")
+    NARRATIVE = "narrative", _("Narrative")
+    BUDGET = "budget", _("Budget")
+    ATTACHMENTS = "attachments", _("Attachments")
+    REVIEW = "review", _("Review and submit")
+
+
+class Application(TimeStampedModel):
+    """An organization's proposal in answer to one RFP."""
+
+    rfp = models.ForeignKey(
+        "cms.RfpPage", verbose_name=_("RFP"), on_delete=models.PROTECT, related_name="applications"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+        db_index=True,
+    )
+    current_step = models.CharField(
+        _("current step"),
+        max_length=20,
+        choices=ApplicationStep.choices,
+        default=ApplicationStep.ORGANIZATION,
+    )
+    title = models.CharField(_("project title"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_title = models.CharField(_("contact title"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    content_areas = models.ManyToManyField(
+        ContentArea, verbose_name=_("content areas"), related_name="applications", blank=True
+    )
+    partner_districts = models.ManyToManyField(
+        District,
+        verbose_name=_("partner districts"),
+        related_name="partner_applications",
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_at", "-created_at"]
+        constraints = [
+            # A withdrawn application frees the organization to apply again.
+            models.UniqueConstraint(
+                fields=["rfp", "organization"],
+                condition=~Q(status="withdrawn"),
+                name="grants_application_one_active_per_org_rfp",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(status="withdrawn") | Q(submitted_at__isnull=False),
+                name="grants_application_submitted_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.rfp.title}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in DECIDED_STATUSES
+
+
+class NarrativeAnswer(TimeStampedModel):
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
+    question = models.ForeignKey(
+        "cms.NarrativeQuestion",
+        verbose_name=_("question"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answers",
+    )
+    # The prompt as the applicant saw it, so later edits to the RFP do not rewrite answers.
+    prompt = models.TextField(_("prompt"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    answer = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("narrative answer")
+        verbose_name_plural = _("narrative answers")
+        ordering = ["application", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "question"], name="grants_answer_unique_per_question"
+            )
+        ]
+
+    def __str__(self):
+        return self.prompt[:60]
+
+
+class BudgetCategory(models.TextChoices):
+    STIPENDS = "stipends", _("Participant stipends")
+    SUBSTITUTES = "substitutes", _("Substitute release time")
+    PERSONNEL = "personnel", _("Coordination and facilitation")
+    MATERIALS = "materials", _("Materials and supplies")
+    TRAVEL = "travel", _("Travel and meetings")
+    INDIRECT = "indirect", _("Indirect costs")
+    OTHER = "other", _("Other")
+
+
+class BudgetLine(TimeStampedModel):
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="budget_lines",
+    )
+    category = models.CharField(_("category"), max_length=20, choices=BudgetCategory.choices)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["application", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="grants_budgetline_amount_nonnegative"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()}: {self.amount}"
+
+
+def attachment_path(instance, filename):
+    return f"applications/{instance.application_id}/{filename}"
+
+
+class ApplicationAttachment(TimeStampedModel):
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["application", "created_at"]
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,86 @@
+"""Object rules for the grants app. Each function is pure: it looks at the user and the
+object and answers whether the action is allowed, and why. Views turn a refusal into 404
+so that nobody learns an object exists by being refused it."""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from .roles import is_finance, is_program_staff, is_reviewer
+
+
+@dataclass(frozen=True)
+class Access:
+    allowed: bool
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def allow(reason: str) -> Access:
+    return Access(True, reason)
+
+
+def deny(reason: str) -> Access:
+    return Access(False, reason)
+
+
+def require(access: Access) -> None:
+    """Raise 404 unless ``access`` allows: a refused user must not learn the object exists."""
+    if not access:
+        raise Http404(access.reason)
+
+
+def is_member(user, organization) -> bool:
+    if not user.is_authenticated:
+        return False
+    return organization.memberships.filter(user=user).exists()
+
+
+def can_view_application(user, application) -> Access:
+    if not user.is_authenticated:
+        return deny("Sign in to see applications.")
+    if is_program_staff(user):
+        return allow("Program staff see every application.")
+    if is_member(user, application.organization):
+        return allow("Members see their organization's applications.")
+    if is_reviewer(user) and application.reviews.filter(reviewer=user, conflict="none").exists():
+        return allow("Assigned reviewers without a conflict see the application.")
+    return deny("Only the organization's members, staff and its reviewers see it.")
+
+
+def can_edit_application(user, application) -> Access:
+    if not is_member(user, application.organization):
+        return deny("Only the organization's members edit its application.")
+    if application.status != "draft":
+        return deny("Only a draft can be edited.")
+    return allow("Members edit their organization's draft.")
+
+
+def can_withdraw_application(user, application) -> Access:
+    if not is_member(user, application.organization):
+        return deny("Only the organization's members withdraw its application.")
+    if application.status not in ("draft", "submitted"):
+        return deny("A decided or withdrawn application cannot be withdrawn.")
+    return allow("Members withdraw until a decision is made.")
+
+
+def can_manage_organization(user, organization) -> Access:
+    if is_member(user, organization):
+        return allow("Members manage their organization.")
+    if is_program_staff(user):
+        return allow("Program staff manage organizations.")
+    return deny("Only members manage an organization.")
+
+
+def can_decide(user) -> Access:
+    if is_program_staff(user):
+        return allow("Program staff record decisions.")
+    return deny("Only program staff record decisions.")
+
+
+def can_mark_installment_paid(user) -> Access:
+    if is_finance(user):
+        return allow("Finance marks installments paid.")
+    return deny("Only finance marks installments paid.")

@@ -1,0 +1,65 @@
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from grants.roles import ROLE_GROUPS, Role, role_group
+
+from .audit import audit_record
+
+User = get_user_model()
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str | None,
+    actor=None,
+    verified: bool = False,
+    validate_password: bool = True,
+):
+    """Create an account. Emails are unique regardless of case; passwords must pass the
+    configured validators unless the account is created without a usable password."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "An account with this email address already exists."})
+    user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+    if verified:
+        user.email_verified_at = timezone.now()
+    if password:
+        if validate_password:
+            password_validation.validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(actor=actor, action="user.created", obj=user, after={"email": email})
+    return user
+
+
+@transaction.atomic
+def role_grant(*, user, role: Role, actor):
+    """Give ``user`` a staff-managed role (program staff, finance or reviewer)."""
+    if role not in ROLE_GROUPS:
+        raise ValidationError(f"{Role(role).label} is not granted directly.")
+    group = role_group(role)
+    if user.groups.filter(pk=group.pk).exists():
+        return
+    user.groups.add(group)
+    user.__dict__.pop("_pilot_group_names", None)
+    audit_record(actor=actor, action="role.granted", obj=user, after={"role": str(role)})
+
+
+@transaction.atomic
+def role_revoke(*, user, role: Role, actor):
+    """Take a staff-managed role away from ``user``."""
+    group = role_group(role)
+    if not user.groups.filter(pk=group.pk).exists():
+        return
+    user.groups.remove(group)
+    user.__dict__.pop("_pilot_group_names", None)
+    audit_record(actor=actor, action="role.revoked", obj=user, before={"role": str(role)})

@@ -1,0 +1,318 @@
+"""Write operations for stipends: rules, accrual, approval within budget, and payments.
+
+Money is Decimal dollars throughout. Budget is reserved under a lock on the site row, so
+no number of simultaneous approvals can commit more than the site has."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from grants.services.audit import audit_record, audit_transition
+
+from .models import (
+    MANUAL_METHODS,
+    Payment,
+    PaymentStatus,
+    Stipend,
+    StipendPlan,
+    StipendRule,
+    StipendStatus,
+    StipendTrigger,
+)
+from .selectors import site_stipend_budget, site_stipend_committed
+
+CENT = Decimal("0.01")
+
+
+def money(value) -> Decimal:
+    """Parse a dollar amount exactly. More than two decimal places is refused, never rounded."""
+    try:
+        amount = Decimal(str(value).strip().replace(",", "").removeprefix("$"))
+    except ArithmeticError as error:
+        raise ValidationError({"amount": "Enter an amount in dollars, such as 230.00."}) from error
+    if not amount.is_finite():
+        raise ValidationError({"amount": "Enter an amount in dollars, such as 230.00."})
+    if amount != amount.quantize(CENT):
+        raise ValidationError({"amount": "Amounts have at most two decimal places (cents)."})
+    return amount.quantize(CENT)
+
+
+def _require_funded(site) -> None:
+    if site.is_honorary:
+        raise ValidationError(
+            f"{site} is an honorary site: it has no grant funds, so it cannot pay stipends."
+        )
+
+
+@transaction.atomic
+def stipend_plan_set(*, site, allow_both: bool, actor) -> StipendPlan:
+    """Create or change a site's stipend plan. Honorary sites have no funds for one."""
+    _require_funded(site)
+    plan, created = StipendPlan.objects.select_for_update().get_or_create(
+        site=site, defaults={"allow_both": allow_both}
+    )
+    if not created and plan.allow_both != allow_both:
+        before = plan.allow_both
+        plan.allow_both = allow_both
+        plan.full_clean()
+        plan.save()
+        audit_transition(
+            actor=actor,
+            obj=plan,
+            action="stipend_plan.changed",
+            field="allow_both",
+            before=before,
+            after=allow_both,
+        )
+    elif created:
+        audit_record(
+            actor=actor, action="stipend_plan.created", obj=plan, after={"allow_both": allow_both}
+        )
+    return plan
+
+
+@transaction.atomic
+def stipend_rule_create(*, site, trigger: str, amount, actor, micro_credential=None) -> StipendRule:
+    """Add a stipend rule. The site must have grant funds, the micro-credential must be one
+    it pilots, and one stipend can never exceed the site's stipend budget."""
+    _require_funded(site)
+    amount = money(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": "A stipend must be more than $0."})
+    budget = site_stipend_budget(site)
+    if amount > budget:
+        raise ValidationError(
+            {
+                "amount": f"${amount:,.2f} is more than the site's whole stipend budget "
+                f"(${budget:,.2f})."
+            }
+        )
+    if (
+        micro_credential is not None
+        and not site.content_areas.filter(pk=micro_credential.content_area_id).exists()
+    ):
+        raise ValidationError(
+            {"micro_credential": f"{site} does not pilot {micro_credential.code}."}
+        )
+    plan = StipendPlan.objects.filter(site=site).first() or stipend_plan_set(
+        site=site, allow_both=False, actor=actor
+    )
+    if StipendRule.objects.filter(
+        plan=plan, trigger=trigger, micro_credential=micro_credential
+    ).exists():
+        raise ValidationError("A rule for this trigger and micro-credential already exists.")
+    rule = StipendRule(plan=plan, trigger=trigger, micro_credential=micro_credential, amount=amount)
+    rule.full_clean()
+    rule.save()
+    audit_record(
+        actor=actor,
+        action="stipend_rule.created",
+        obj=rule,
+        after={
+            "trigger": trigger,
+            "amount": amount,
+            "micro_credential": micro_credential.code if micro_credential else None,
+        },
+    )
+    return rule
+
+
+def _matching_rule(plan: StipendPlan, trigger: str, micro_credential) -> StipendRule | None:
+    rules = [r for r in plan.rules.all() if r.trigger == trigger]
+    specific = [r for r in rules if r.micro_credential_id == micro_credential.pk]
+    general = [r for r in rules if r.micro_credential_id is None]
+    return (specific or general or [None])[0]
+
+
+@transaction.atomic
+def stipends_accrue_for_attempt(*, attempt, actor) -> list[Stipend]:
+    """Create the pending stipends an attempt makes its participant eligible for.
+
+    A first submission triggers on attempt 1, an earned stipend on the earned attempt.
+    Each (participant, micro-credential, trigger) accrues once; unless the site allows
+    both, a participant who has one trigger's stipend does not get the other's."""
+    participant = attempt.participant
+    site = participant.site
+    plan = StipendPlan.objects.filter(site=site).prefetch_related("rules").first()
+    if plan is None or site.is_honorary:
+        return []
+    # When one attempt fires both triggers (earned on the first try) and the plan pays only
+    # one, the earned stipend is the one paid.
+    triggers = []
+    if attempt.result == "earned":
+        triggers.append(StipendTrigger.EARNED)
+    if attempt.number == 1:
+        triggers.append(StipendTrigger.FIRST_SUBMISSION)
+    active = Stipend.objects.filter(
+        participant=participant, micro_credential=attempt.micro_credential
+    ).exclude(status__in=[StipendStatus.VOID, StipendStatus.REJECTED])
+    held = set(active.values_list("trigger", flat=True))
+    created = []
+    for trigger in triggers:
+        rule = _matching_rule(plan, trigger, attempt.micro_credential)
+        if rule is None or trigger in held:
+            continue
+        if held and not plan.allow_both:
+            continue
+        stipend = Stipend(
+            site=site,
+            participant=participant,
+            micro_credential=attempt.micro_credential,
+            trigger=trigger,
+            rule=rule,
+            attempt=attempt,
+            amount=rule.amount,
+        )
+        stipend.full_clean()
+        stipend.save()
+        held.add(trigger)
+        audit_record(
+            actor=actor,
+            action="stipend.accrued",
+            obj=stipend,
+            after={"status": stipend.status, "amount": stipend.amount},
+        )
+        created.append(stipend)
+    return created
+
+
+@transaction.atomic
+def stipend_submit(*, stipend: Stipend, actor) -> Stipend:
+    """The coordinator asks finance to pay a pending stipend."""
+    stipend = Stipend.objects.select_for_update().get(pk=stipend.pk)
+    if stipend.status != StipendStatus.PENDING:
+        raise ValidationError(
+            f"Only a pending stipend can be requested; this one is "
+            f"{stipend.get_status_display().lower()}."
+        )
+    stipend.status = StipendStatus.SUBMITTED
+    stipend.save(update_fields=["status", "updated_at"])
+    audit_transition(
+        actor=actor,
+        obj=stipend,
+        action="stipend.submitted",
+        field="status",
+        before=StipendStatus.PENDING,
+        after=stipend.status,
+    )
+    return stipend
+
+
+@transaction.atomic
+def stipend_approve(*, stipend: Stipend, actor) -> Stipend:
+    """Finance approves a requested stipend, reserving its amount from the site's stipend
+    budget. The site row is locked while the committed total is read and raised, so
+    concurrent approvals are serialized and can never overspend."""
+    from sites.models import GrantSite
+
+    site = GrantSite.objects.select_for_update().select_related("award").get(pk=stipend.site_id)
+    stipend = Stipend.objects.select_for_update().get(pk=stipend.pk)
+    if stipend.status != StipendStatus.SUBMITTED:
+        raise ValidationError(
+            f"Only a requested stipend can be approved; this one is "
+            f"{stipend.get_status_display().lower()}."
+        )
+    _require_funded(site)
+    budget = site_stipend_budget(site)
+    committed = site_stipend_committed(site)
+    if committed + stipend.amount > budget:
+        raise ValidationError(
+            f"Approving ${stipend.amount:,.2f} would exceed {site}'s stipend budget: "
+            f"${budget - committed:,.2f} of ${budget:,.2f} remains."
+        )
+    stipend.status = StipendStatus.APPROVED
+    stipend.decided_by = actor
+    stipend.decided_at = timezone.now()
+    stipend.full_clean()
+    stipend.save()
+    audit_record(
+        actor=actor,
+        action="stipend.approved",
+        obj=stipend,
+        before={"status": StipendStatus.SUBMITTED, "committed": committed},
+        after={"status": stipend.status, "committed": committed + stipend.amount},
+    )
+    return stipend
+
+
+@transaction.atomic
+def stipend_reject(*, stipend: Stipend, actor, reason: str) -> Stipend:
+    """Finance rejects a requested stipend, with a reason the coordinator sees."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Give a reason for rejecting the stipend."})
+    stipend = Stipend.objects.select_for_update().get(pk=stipend.pk)
+    if stipend.status != StipendStatus.SUBMITTED:
+        raise ValidationError("Only a requested stipend can be rejected.")
+    stipend.status = StipendStatus.REJECTED
+    stipend.decided_by = actor
+    stipend.decided_at = timezone.now()
+    stipend.decision_reason = reason.strip()
+    stipend.full_clean()
+    stipend.save()
+    audit_transition(
+        actor=actor,
+        obj=stipend,
+        action="stipend.rejected",
+        field="status",
+        before=StipendStatus.SUBMITTED,
+        after=stipend.status,
+        note=reason,
+    )
+    return stipend
+
+
+@transaction.atomic
+def payment_record_manual(
+    *, stipend: Stipend, method: str, reference: str, paid_on: date, amount, actor
+) -> Payment:
+    """Record a check, ACH or district-payroll payment of an approved stipend. The amount
+    must be the stipend's exactly, and a stipend is paid once."""
+    if method not in MANUAL_METHODS:
+        raise ValidationError({"method": "Choose check, ACH or district payroll."})
+    amount = money(amount)
+    if not reference or not reference.strip():
+        raise ValidationError({"reference": "Enter the check, ACH or payroll reference number."})
+    if paid_on is None:
+        raise ValidationError({"paid_on": "Enter the date paid."})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": "The payment date cannot be in the future."})
+    stipend = Stipend.objects.select_for_update().get(pk=stipend.pk)
+    if stipend.status != StipendStatus.APPROVED:
+        raise ValidationError(
+            f"Only an approved stipend can be paid; this one is "
+            f"{stipend.get_status_display().lower()}."
+        )
+    if amount != stipend.amount:
+        raise ValidationError(
+            {"amount": f"The payment must be the stipend's amount, ${stipend.amount:,.2f}."}
+        )
+    payment = Payment(
+        stipend=stipend,
+        method=method,
+        amount=amount,
+        status=PaymentStatus.SUCCEEDED,
+        reference=reference.strip(),
+        paid_on=paid_on,
+        recorded_by=actor,
+    )
+    payment.full_clean()
+    payment.save()
+    stipend.status = StipendStatus.PAID
+    stipend.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="payment.recorded",
+        obj=stipend,
+        before={"status": StipendStatus.APPROVED},
+        after={
+            "status": stipend.status,
+            "payment": payment.pk,
+            "method": method,
+            "amount": amount,
+            "reference": payment.reference,
+        },
+    )
+    return payment

@@ -1,0 +1,170 @@
+import os
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from tests import factories
+from tests.helpers import database_state
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# beside it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = connection.vendor == "postgresql"
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL row locks under real concurrency; SQLite serializes all writes"
+    )
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def unchanged(db):
+    """Use as ``with unchanged(): ...`` around a call that must be refused without effect."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def check():
+        before = database_state()
+        yield
+        assert database_state() == before
+
+    return check
+
+
+@pytest.fixture
+def staff(db):
+    return factories.UserFactory(email="staff@example.org", roles=["program_staff"])
+
+
+@pytest.fixture
+def finance(db):
+    return factories.UserFactory(email="finance@example.org", roles=["finance"])
+
+
+@pytest.fixture
+def reviewer(db):
+    return factories.UserFactory(email="reviewer@example.org", roles=["reviewer"])
+
+
+@pytest.fixture
+def program(db):
+    return factories.ProgramFactory()
+
+
+@pytest.fixture
+def rfp(program):
+    return factories.make_rfp(program=program)
+
+
+@pytest.fixture
+def organization(db):
+    return factories.OrganizationFactory()
+
+
+@pytest.fixture
+def applicant(organization):
+    return factories.add_member(organization)
+
+
+@pytest.fixture
+def draft(rfp, organization):
+    return factories.make_application(rfp=rfp, organization=organization)
+
+
+@pytest.fixture
+def submitted(rfp, organization, applicant):
+    from grants.services.applications import application_submit
+
+    application = factories.make_application(rfp=rfp, organization=organization)
+    return application_submit(application=application, actor=applicant)
+
+
+@pytest.fixture
+def award(submitted, staff):
+    from grants.services.decisions import award_create
+
+    return award_create(application=submitted, actor=staff, reason="Strong proposal.")
+
+
+@pytest.fixture
+def site(award, staff):
+    from sites.services import site_create_from_award
+
+    return site_create_from_award(award=award, actor=staff)
+
+
+@pytest.fixture
+def coordinator(site, staff):
+    from sites.services import coordinator_add
+
+    user = factories.UserFactory(email="coordinator@example.org")
+    coordinator_add(site=site, user=user, actor=staff)
+    return user
+
+
+@pytest.fixture
+def participant(site, coordinator):
+    from sites.services import participant_add
+
+    return participant_add(
+        site=site,
+        first_name="José",
+        last_name="Núñez",
+        email="Jose.Nunez@example.org",
+        role="teacher",
+        district=factories.district("Bellevue School District"),
+        actor=coordinator,
+    )
+
+
+@pytest.fixture
+def closed_rfp(program):
+    now = timezone.now()
+    return factories.make_rfp(
+        program=program,
+        opens_at=now - timedelta(days=30),
+        closes_at=now - timedelta(days=1),
+        slug="closed-rfp",
+    )
+
+
+@pytest.fixture
+def browser(_django_db_helper):
+    """Chromium, started after the test database is set up.
+
+    Playwright's sync API runs an event loop in this thread, after which Django hands the
+    thread fresh connection objects; starting it per test, once the database fixture has
+    restored the reference data, keeps that handover from hiding the data."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+        connections.close_all()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
