@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-DEMO_DB := sqlite:///$(CURDIR)/var/demo.sqlite3
+DEMO_DB := sqlite:///$(CURDIR)/var/pilot-grants.sqlite3
 
 .PHONY: demo test install assets system-deps lint check bench clean
 
@@ -51,4 +51,4 @@ check: install
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf var/demo.sqlite3* var/check.sqlite3*
+	rm -rf var/pilot-grants.sqlite3* var/check.sqlite3*

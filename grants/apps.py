@@ -9,3 +9,6 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .portal_nav import register_portal_link
+
+        register_portal_link("Dashboard", "portal_home", lambda user: True, order=0)

@@ -16,5 +16,12 @@ def _nav(user):
 
 def portal(request):
     """Which portal sections the signed-in user has, computed only if a template asks."""
+    from .portal_nav import portal_links
+
     user = getattr(request, "user", None)
-    return {"nav": SimpleLazyObject(lambda: _nav(user)) if user is not None else {}}
+    if user is None:
+        return {"nav": {}, "portal_links": []}
+    return {
+        "nav": SimpleLazyObject(lambda: _nav(user)),
+        "portal_links": SimpleLazyObject(lambda: portal_links(user)),
+    }

@@ -26,3 +26,53 @@ class FormulaSafeExportMixin:
 
     def get_export_headers(self, selected_fields=None):
         return escape_row(super().get_export_headers(selected_fields))
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def tabular_bytes(
+    *, headers: list[str], rows, file_format: str, sheet_title: str = "Export"
+) -> bytes:
+    """Write rows to CSV (UTF-8 with a byte-order mark, so Excel reads accents) or XLSX,
+    escaping formula-like text. Decimals, integers and dates keep their types in XLSX."""
+    import csv
+    import io
+
+    if file_format == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow(escape_row(headers))
+        for row in rows:
+            writer.writerow(escape_row(row))
+        return buffer.getvalue().encode("utf-8")
+    if file_format == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=sheet_title[:31])
+        sheet.append(escape_row(headers))
+        for row in rows:
+            sheet.append(escape_row(row))
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+    raise ValueError(f"Unknown export format {file_format!r}")
+
+
+def tabular_response(*, filename: str, headers: list[str], rows, file_format: str):
+    """An attachment response for ``tabular_bytes``."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(
+        tabular_bytes(headers=headers, rows=rows, file_format=file_format),
+        content_type=CONTENT_TYPES[file_format],
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

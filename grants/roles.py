@@ -61,6 +61,11 @@ def is_reviewer(user) -> bool:
     return has_role(user, Role.REVIEWER)
 
 
+def requires_two_factor(user) -> bool:
+    """Staff, finance and administrators sign in with a second factor (TOTP)."""
+    return user.is_superuser or has_role(user, Role.PROGRAM_STAFF) or has_role(user, Role.FINANCE)
+
+
 def roles_of(user) -> list[Role]:
     return [role for role in Role if has_role(user, role)]
 

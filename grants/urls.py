@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from .views import accounts, portal
 
 urlpatterns = [
     path(
@@ -26,5 +26,12 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("portal/", views.portal_home, name="portal_home"),
+    path("accounts/two-factor/", accounts.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", accounts.two_factor_setup, name="two_factor_setup"),
+    path(
+        "accounts/invitations/<str:token>/",
+        accounts.invitation_accept_view,
+        name="invitation_accept",
+    ),
+    path("portal/", portal.portal_home, name="portal_home"),
 ]

@@ -387,3 +387,10 @@ DEMO_USERS = {
     "coordinator": ("coordinator@example.org", "Cory", "Coordinator"),
     "applicant": ("applicant@example.org", "Ari", "Applicant"),
 }
+
+# Staff and finance sign in with a second factor. These demo keys (hex, as django-otp
+# stores them) let `python manage.py demo_totp <email>` print the current code.
+DEMO_TOTP_KEYS = {
+    "staff@example.org": "3132333435363738393031323334353637383930",
+    "finance@example.org": "3031323334353637383930313233343536373839",
+}

@@ -21,6 +21,7 @@ from .decisions import (
     Milestone,
 )
 from .directory import District, DistrictKind, district_match_key
+from .invitations import Invitation, InvitationKind
 from .messages import EmailStatus, OutboundEmail
 from .organizations import Organization, OrganizationMembership, OrganizationType
 from .programs import ContentArea, MicroCredential, Program, ProgramStatus
@@ -48,6 +49,8 @@ __all__ = [
     "DistrictKind",
     "EmailStatus",
     "InstallmentStatus",
+    "Invitation",
+    "InvitationKind",
     "MicroCredential",
     "Milestone",
     "NarrativeAnswer",

@@ -105,3 +105,10 @@ class Program(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.period_label})"
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"ends_on": _("The program must end after it starts.")})

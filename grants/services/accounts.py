@@ -63,3 +63,20 @@ def role_revoke(*, user, role: Role, actor):
     user.groups.remove(group)
     user.__dict__.pop("_pilot_group_names", None)
     audit_record(actor=actor, action="role.revoked", obj=user, before={"role": str(role)})
+
+
+@transaction.atomic
+def two_factor_device_create(*, user, actor, key_hex: str | None = None):
+    """Give ``user`` a confirmed TOTP device (for seeding accounts; people enrol through
+    the setup page). Returns the device."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValidationError(f"{user} already has an authenticator.")
+    device = TOTPDevice(user=user, name="Authenticator app", confirmed=True)
+    if key_hex:
+        device.key = key_hex
+    device.full_clean()
+    device.save()
+    audit_record(actor=actor, action="auth.two_factor_enrolled", obj=user)
+    return device

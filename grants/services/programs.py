@@ -42,8 +42,6 @@ def program_create(
         report_due_on=report_due_on,
     )
     program.full_clean()
-    if program.ends_on < program.starts_on:
-        raise ValidationError({"ends_on": "The program must end after it starts."})
     program.save()
     program.content_areas.set(content_areas)
     audit_record(

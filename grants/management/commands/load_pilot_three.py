@@ -7,6 +7,7 @@ from itertools import cycle
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cms.models import ConveningPage, RfpPage
 from cms.services import convening_page_create, rfp_page_create
@@ -25,7 +26,7 @@ from grants.models import (
     User,
 )
 from grants.roles import Role
-from grants.services.accounts import role_grant, user_create
+from grants.services.accounts import role_grant, two_factor_device_create, user_create
 from grants.services.applications import (
     application_create,
     application_set_answers,
@@ -129,6 +130,10 @@ class Command(BaseCommand):
         role_grant(user=staff, role=Role.PROGRAM_STAFF, actor=None)
         role_grant(user=users["reviewer"], role=Role.REVIEWER, actor=staff)
         role_grant(user=users["finance"], role=Role.FINANCE, actor=staff)
+        for email, key in spec.DEMO_TOTP_KEYS.items():
+            user = User.objects.get(email=email)
+            if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+                two_factor_device_create(user=user, actor=staff, key_hex=key)
         return users
 
     # Program and pages -------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from .selectors.portal import applications_for_member, sites_for_coordinator
+from grants.selectors.portal import applications_for_member, sites_for_coordinator
 
 
 def portal_home(request):

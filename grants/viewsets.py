@@ -1,0 +1,63 @@
+"""Staff screens of the grants app in the Wagtail admin. Registered in cms/wagtail_hooks.py."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from .models import District, Organization, Program
+
+
+class ProgramViewSet(ModelViewSet):
+    model = Program
+    icon = "calendar"
+    menu_label = _("Programs")
+    list_display = ["name", "period_label", "award_amount", "budget", "clock_hours", "status"]
+    list_filter = ["status"]
+    search_fields = ["name", "slug"]
+    form_fields = [
+        "name",
+        "slug",
+        "period_label",
+        "starts_on",
+        "ends_on",
+        "award_amount",
+        "budget",
+        "clock_hours",
+        "max_attempts",
+        "report_due_on",
+        "content_areas",
+    ]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class OrganizationViewSet(ModelViewSet):
+    model = Organization
+    icon = "group"
+    menu_label = _("Organizations")
+    list_display = ["legal_name", "org_type", "district", "city"]
+    list_filter = ["org_type"]
+    search_fields = ["legal_name", "city"]
+    form_fields = ["legal_name", "org_type", "district", "street", "city", "state", "postal_code"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class DistrictViewSet(ModelViewSet):
+    model = District
+    icon = "site"
+    menu_label = _("District directory")
+    list_display = ["name", "kind", "code", "seat"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    form_fields = ["name", "kind", "code", "seat"]
+    list_per_page = 50
+    copy_view_enabled = False
+    list_export = ["name", "kind", "code", "seat"]
+    export_filename = "district-directory"
+
+
+class GrantsViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Grants")
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
+    items = (ProgramViewSet, OrganizationViewSet, DistrictViewSet)
