@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views
+from .views import public
 
 urlpatterns = [
-    path("grant-sites/", views.site_list, name="site_list"),
-    path("grant-sites/<slug:slug>/", views.site_detail, name="site_detail"),
+    path("grant-sites/", public.site_list, name="site_list"),
+    path("grant-sites/<slug:slug>/", public.site_detail, name="site_detail"),
 ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from grants.services.audit import audit_record, audit_transition
 
 from .models import (
+    INACTIVE_STATUSES,
     MANUAL_METHODS,
     Payment,
     PaymentStatus,
@@ -316,3 +317,61 @@ def payment_record_manual(
         },
     )
     return payment
+
+
+@transaction.atomic
+def stipends_reconcile(*, participant, micro_credential, actor, reason: str) -> list[Stipend]:
+    """Bring a participant's stipends for one micro-credential back in line with their
+    attempts after an attempt was corrected.
+
+    A stipend whose trigger no longer holds (no earned attempt, or no first attempt) is
+    voided if unpaid, which also frees any budget its approval reserved; a paid one is kept
+    and flagged in the audit trail for finance to recover. Stipends the corrected attempts
+    now justify are accrued as pending. Every change is audited with ``reason``."""
+    from sites.models import Attempt, AttemptResult
+
+    attempts = list(
+        Attempt.objects.filter(participant=participant, micro_credential=micro_credential).order_by(
+            "number"
+        )
+    )
+    justified = set()
+    if any(a.result == AttemptResult.EARNED for a in attempts):
+        justified.add(StipendTrigger.EARNED)
+    if any(a.number == 1 for a in attempts):
+        justified.add(StipendTrigger.FIRST_SUBMISSION)
+    changed = []
+    active = (
+        Stipend.objects.select_for_update()
+        .filter(participant=participant, micro_credential=micro_credential)
+        .exclude(status__in=[*INACTIVE_STATUSES, StipendStatus.REVERSED])
+    )
+    for stipend in active:
+        if stipend.trigger in justified:
+            continue
+        if stipend.status == StipendStatus.PAID:
+            audit_record(
+                actor=actor,
+                action="stipend.paid_without_basis",
+                obj=stipend,
+                after={"status": stipend.status, "amount": stipend.amount},
+                note=reason,
+            )
+            continue
+        before = stipend.status
+        stipend.status = StipendStatus.VOID
+        stipend.decision_reason = reason
+        stipend.save(update_fields=["status", "decision_reason", "updated_at"])
+        audit_transition(
+            actor=actor,
+            obj=stipend,
+            action="stipend.voided",
+            field="status",
+            before=before,
+            after=stipend.status,
+            note=reason,
+        )
+        changed.append(stipend)
+    for attempt in attempts:
+        changed.extend(stipends_accrue_for_attempt(attempt=attempt, actor=actor))
+    return changed

@@ -104,14 +104,14 @@ def award(submitted, staff):
 
 @pytest.fixture
 def site(award, staff):
-    from sites.services import site_create_from_award
+    from sites.services.sites import site_create_from_award
 
     return site_create_from_award(award=award, actor=staff)
 
 
 @pytest.fixture
 def coordinator(site, staff):
-    from sites.services import coordinator_add
+    from sites.services.sites import coordinator_add
 
     user = factories.UserFactory(email="coordinator@example.org")
     coordinator_add(site=site, user=user, actor=staff)
@@ -120,7 +120,7 @@ def coordinator(site, staff):
 
 @pytest.fixture
 def participant(site, coordinator):
-    from sites.services import participant_add
+    from sites.services.sites import participant_add
 
     return participant_add(
         site=site,

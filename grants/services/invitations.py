@@ -111,7 +111,7 @@ def invitation_accept(*, token: str, user) -> Invitation:
                 organization=invitation.organization, user=user, actor=invitation.invited_by
             )
     elif invitation.kind == InvitationKind.SITE_COORDINATOR:
-        from sites.services import coordinator_add
+        from sites.services.sites import coordinator_add
 
         if not invitation.site.coordinator_links.filter(user=user).exists():
             coordinator_add(site=invitation.site, user=user, actor=invitation.invited_by)

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from sites.services import participant_add
+from sites.services.sites import participant_add
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_site_list_query_count_does_not_grow_with_sites(
     client, django_assert_max_num_queries, staff
 ):
     from grants.services.decisions import award_create
-    from sites.services import site_create_from_award
+    from sites.services.sites import site_create_from_award
 
     rfp = factories.make_rfp(program=factories.ProgramFactory(budget=10**6))
 

@@ -6,15 +6,14 @@ from django.core.exceptions import ValidationError
 from grants.models import AuditEntry, InstallmentStatus
 from grants.services.decisions import award_create_honorary
 from sites.models import AttemptResult, ClockHourCredit, ReportStatus
-from sites.services import (
-    attempt_record,
-    participant_add,
-    site_create_from_award,
+from sites.services.attempts import attempt_record
+from sites.services.reports import (
     site_report_accept,
     site_report_return,
     site_report_save,
     site_report_submit,
 )
+from sites.services.sites import participant_add, site_create_from_award
 from tests import factories
 
 pytestmark = pytest.mark.django_db

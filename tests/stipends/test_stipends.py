@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from grants.services.decisions import award_create_honorary
-from sites.services import attempt_record, participant_add, site_create_from_award
+from sites.services.attempts import attempt_record
+from sites.services.sites import participant_add, site_create_from_award
 from stipends.models import Payment, Stipend, StipendStatus
 from stipends.selectors import site_stipend_budget, site_stipend_committed
 from stipends.services import (
@@ -170,7 +171,7 @@ def test_only_submitted_stipends_are_approved(rules, participant, coordinator, f
 def test_concurrent_approvals_never_overspend(staff, finance):
     from grants.services.applications import application_submit
     from grants.services.decisions import award_create
-    from sites.services import coordinator_add
+    from sites.services.sites import coordinator_add
 
     organization = factories.OrganizationFactory()
     member = factories.add_member(organization)
@@ -208,3 +209,54 @@ def test_concurrent_approvals_never_overspend(staff, finance):
         thread.join()
     assert results.count("approved") == 3
     assert site_stipend_committed(site) == Decimal("900.00")
+
+
+def test_reconcile_voids_an_unjustified_stipend_and_frees_its_budget(
+    rules, participant, coordinator, finance, staff
+):
+    from sites.models import Attempt
+    from stipends.services import stipends_reconcile
+
+    earned = record(participant, 1, "earned", coordinator)
+    stipend = stipend_approve(
+        stipend=stipend_submit(stipend=participant.stipends.get(), actor=coordinator), actor=finance
+    )
+    assert site_stipend_committed(rules) == Decimal("230.00")
+    # The result was entered wrongly: the portfolio was not earned.
+    Attempt.objects.filter(pk=earned.pk).update(result="not_earned")
+    changed = stipends_reconcile(
+        participant=participant,
+        micro_credential=earned.micro_credential,
+        actor=staff,
+        reason="Result corrected",
+    )
+    stipend.refresh_from_db()
+    assert stipend.status == StipendStatus.VOID
+    assert site_stipend_committed(rules) == Decimal("0.00")
+    # Attempt 1 still exists, so the first-submission stipend now accrues instead.
+    assert [s.trigger for s in changed if s.status == "pending"] == ["first_submission"]
+
+
+def test_reconcile_keeps_a_paid_stipend_and_flags_it(
+    rules, participant, coordinator, finance, staff
+):
+    from grants.models import AuditEntry
+    from sites.models import Attempt
+    from stipends.services import stipends_reconcile
+
+    earned = record(participant, 1, "earned", coordinator)
+    stipend = stipend_approve(
+        stipend=stipend_submit(stipend=participant.stipends.get(), actor=coordinator), actor=finance
+    )
+    payment_record_manual(
+        stipend=stipend, method="ach", reference="ACH-9", paid_on=D, amount="230.00", actor=finance
+    )
+    Attempt.objects.filter(pk=earned.pk).update(result="not_earned")
+    stipends_reconcile(
+        participant=participant,
+        micro_credential=earned.micro_credential,
+        actor=staff,
+        reason="Result corrected",
+    )
+    assert Stipend.objects.get(pk=stipend.pk).status == StipendStatus.PAID
+    assert AuditEntry.objects.filter(action="stipend.paid_without_basis").exists()

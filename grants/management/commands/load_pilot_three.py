@@ -45,15 +45,9 @@ from grants.services.decisions import (
 from grants.services.organizations import organization_create, organization_member_add
 from grants.services.programs import program_create
 from sites.models import Attempt, GrantSite, Participant, ReportStatus, SiteCoordinator
-from sites.services import (
-    attempt_record,
-    coordinator_add,
-    participant_add,
-    site_create_from_award,
-    site_report_accept,
-    site_report_save,
-    site_report_submit,
-)
+from sites.services.attempts import attempt_record
+from sites.services.reports import site_report_accept, site_report_save, site_report_submit
+from sites.services.sites import coordinator_add, participant_add, site_create_from_award
 from stipends.models import Stipend, StipendPlan, StipendStatus
 from stipends.services import (
     payment_record_manual,

@@ -3,8 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 
 from grants.models import District
-
-from .models import AttemptResult, GrantSite
+from sites.models import AttemptResult, GrantSite
 
 
 def public_sites(program=None):

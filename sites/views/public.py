@@ -2,8 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, render
 
 from grants.models import Program
-
-from .selectors import public_sites
+from sites.selectors.public import public_sites
 
 
 @login_not_required

@@ -1,0 +1,1 @@
+"""Read queries of the sites app, one module per area."""

@@ -1,0 +1,1 @@
+"""Views of the sites app, one module per area."""
