@@ -50,5 +50,9 @@ check: install
 	DATABASE_URL=sqlite:///$(CURDIR)/var/check.sqlite3 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 
+# Benchmarks (not timed tests): writes JSON figures to bench/results/.
+bench: install
+	$(BIN)/python -m bench.run $(BENCH)
+
 clean:
 	rm -rf var/pilot-grants.sqlite3* var/check.sqlite3*
