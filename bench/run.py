@@ -11,7 +11,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def main(argv: list[str]) -> int:
     RESULTS.mkdir(exist_ok=True)
     names = argv or sorted(
-        m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name.startswith("bench_")
+        m.name
+        for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if m.name.startswith("bench_")
     )
     if not names:
         print("No benchmarks yet.")
