@@ -36,7 +36,9 @@ demo: install
 	DATABASE_URL=$(DEMO_DB) $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(DEMO_DB) $(BIN)/python manage.py load_pilot_three
 	DATABASE_URL=$(DEMO_DB) $(BIN)/python manage.py demo_logins
-	DATABASE_URL=$(DEMO_DB) $(BIN)/python manage.py qcluster & QPID=$$!; \
+	@echo "Background tasks run in a django-q2 cluster; it and the emails it sends (console"
+	@echo "backend) are logged to var/qcluster.log."
+	DATABASE_URL=$(DEMO_DB) $(BIN)/python manage.py qcluster > var/qcluster.log 2>&1 & QPID=$$!; \
 	trap 'kill $$QPID 2>/dev/null' EXIT INT TERM; \
 	DATABASE_URL=$(DEMO_DB) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
