@@ -84,3 +84,40 @@ def can_mark_installment_paid(user) -> Access:
     if is_finance(user):
         return allow("Finance marks installments paid.")
     return deny("Only finance marks installments paid.")
+
+
+def can_apply(user) -> Access:
+    if not user.is_authenticated:
+        return deny("Sign in to apply.")
+    if user.email_verified_at is None:
+        return deny("Confirm your email address before applying.")
+    return allow("People with a confirmed email address apply for their organizations.")
+
+
+def can_apply_for(user, organization) -> Access:
+    if not can_apply(user):
+        return can_apply(user)
+    if not is_member(user, organization):
+        return deny("Only the organization's members apply on its behalf.")
+    return allow("Verified members apply for their organization.")
+
+
+def can_download_application_pdf(user, application) -> Access:
+    access = can_view_application(user, application)
+    if not access:
+        return access
+    if application.submitted_at is None:
+        return deny("Only a submitted application has a PDF copy.")
+    return allow("Members and staff download the submitted application.")
+
+
+def can_answer_membership_request(user, membership_request) -> Access:
+    if is_member(user, membership_request.organization):
+        return allow("Members answer requests to join their organization.")
+    return deny("Only the organization's members answer requests to join it.")
+
+
+def can_manage_members(user, organization) -> Access:
+    if is_member(user, organization):
+        return allow("Members edit their organization's profile and invite colleagues.")
+    return deny("Only the organization's members manage it.")

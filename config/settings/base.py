@@ -271,6 +271,8 @@ AXES_IPWARE_PROXY_COUNT = int(env("AXES_PROXY_COUNT", "0")) or None
 
 OTP_TOTP_ISSUER = "Pilot Grants"
 INVITATION_TTL_DAYS = 7
+# Email-verification links for new applicant accounts expire after three days.
+EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 60 * 60
 
 # No inline scripts anywhere: pages load only this site's own scripts. The Wagtail admin
 # additionally needs inline style attributes (see grants.middleware).

@@ -23,7 +23,13 @@ from .decisions import (
 from .directory import District, DistrictKind, district_match_key
 from .invitations import Invitation, InvitationKind
 from .messages import EmailStatus, OutboundEmail
-from .organizations import Organization, OrganizationMembership, OrganizationType
+from .organizations import (
+    MembershipRequest,
+    MembershipRequestStatus,
+    Organization,
+    OrganizationMembership,
+    OrganizationType,
+)
 from .programs import ContentArea, MicroCredential, Program, ProgramStatus
 from .reviews import ConflictDeclaration, CriterionScore, Review, ReviewStatus, RubricCriterion
 
@@ -52,6 +58,8 @@ __all__ = [
     "Invitation",
     "InvitationKind",
     "MicroCredential",
+    "MembershipRequest",
+    "MembershipRequestStatus",
     "Milestone",
     "NarrativeAnswer",
     "Organization",

@@ -1,3 +1,6 @@
+import uuid
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -40,6 +43,9 @@ class ApplicationStep(models.TextChoices):
 class Application(TimeStampedModel):
     """An organization's proposal in answer to one RFP."""
 
+    # Portal URLs name an application by this random id, so its address tells nobody how
+    # many applications exist or where another organization's might be.
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     rfp = models.ForeignKey(
         "cms.RfpPage", verbose_name=_("RFP"), on_delete=models.PROTECT, related_name="applications"
     )
@@ -119,6 +125,22 @@ class Application(TimeStampedModel):
     @property
     def is_decided(self) -> bool:
         return self.status in DECIDED_STATUSES
+
+    # Computed from budget_lines.all(), so a prefetch makes them free in lists.
+    @property
+    def budget_total(self) -> Decimal:
+        return sum((line.amount for line in self.budget_lines.all()), Decimal("0.00"))
+
+    @property
+    def stipends_total(self) -> Decimal:
+        return sum(
+            (
+                line.amount
+                for line in self.budget_lines.all()
+                if line.category == BudgetCategory.STIPENDS
+            ),
+            Decimal("0.00"),
+        )
 
 
 class NarrativeAnswer(TimeStampedModel):

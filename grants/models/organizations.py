@@ -84,3 +84,63 @@ class OrganizationMembership(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} @ {self.organization}"
+
+
+class MembershipRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a member's answer")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MembershipRequest(TimeStampedModel):
+    """A person's request to join an organization. Only an existing member can approve it:
+    nobody becomes a member on their own say-so."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+    )
+    message = models.TextField(_("message to the members"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=MembershipRequestStatus.choices,
+        default=MembershipRequestStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership request")
+        verbose_name_plural = _("membership requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=models.Q(status="pending"),
+                name="grants_membership_request_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
+                name="grants_membership_request_answered_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} asks to join {self.organization}"

@@ -80,3 +80,14 @@ def two_factor_device_create(*, user, actor, key_hex: str | None = None):
     device.save()
     audit_record(actor=actor, action="auth.two_factor_enrolled", obj=user)
     return device
+
+
+def user_require_verified(user, *, doing: str = "apply") -> None:
+    """Refuse people whose email address is not proven yet: they may sign in, but not
+    act for an organization."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise ValidationError("Sign in first.")
+    if user.email_verified_at is None:
+        raise ValidationError(
+            f"Confirm your email address before you {doing}: follow the link we emailed you."
+        )

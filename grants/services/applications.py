@@ -1,5 +1,5 @@
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,19 +9,23 @@ from django.utils.formats import date_format
 from grants.models import (
     Application,
     ApplicationStatus,
+    ApplicationStep,
     BudgetCategory,
     BudgetLine,
     NarrativeAnswer,
     OrganizationType,
 )
 
-from .audit import audit_transition
+from .accounts import user_require_verified
+from .audit import audit_record, audit_transition
 from .notifications import notify_application_submitted
 
 DRAFT_FIELDS = ("title", "contact_name", "contact_title", "contact_email", "contact_phone")
 
 
-def _locked(application: Application) -> Application:
+def locked_application(application: Application) -> Application:
+    """The application re-read under a row lock, so two members saving the same draft at
+    once take turns instead of overwriting each other's checks."""
     return (
         Application.objects.select_for_update()
         .select_related("rfp", "organization")
@@ -29,7 +33,18 @@ def _locked(application: Application) -> Application:
     )
 
 
-def _require_draft(application: Application) -> None:
+def _pacific(moment: datetime) -> str:
+    return f"{date_format(timezone.localtime(moment), 'DATETIME_FORMAT')} Pacific time"
+
+
+def _require_member(actor, organization) -> None:
+    user_require_verified(actor, doing="apply")
+    if not organization.memberships.filter(user=actor).exists():
+        raise ValidationError(f"Only members of {organization} can apply on its behalf.")
+
+
+def require_draft(application: Application) -> None:
+    """Only a draft changes; a submitted application is what the board received."""
     if application.status != ApplicationStatus.DRAFT:
         raise ValidationError(
             f"This application is {application.get_status_display().lower()} and can no "
@@ -38,15 +53,31 @@ def _require_draft(application: Application) -> None:
 
 
 @transaction.atomic
-def application_create(*, rfp, organization, actor) -> Application:
-    """Start a draft application. An organization holds one active application per RFP,
-    so starting a second returns an error pointing to the first."""
+def application_create(*, rfp, organization, actor, at: datetime | None = None) -> Application:
+    """Start a draft application for ``organization``, whose verified member ``actor`` is.
+
+    Drafts can be started only while the RFP is open, and only by an eligible type of
+    organization. An organization holds one active application per RFP, so starting a
+    second returns an error pointing to the first."""
+    at = at or timezone.now()
+    _require_member(actor, organization)
     existing = Application.objects.filter(rfp=rfp, organization=organization).exclude(
         status=ApplicationStatus.WITHDRAWN
     )
     if existing.exists():
         raise ValidationError(
             f"{organization} already has an application for {rfp.title}. Continue that one."
+        )
+    if at < rfp.opens_at:
+        raise ValidationError(f"This RFP opens on {_pacific(rfp.opens_at)}.")
+    if at >= rfp.closes_at:
+        raise ValidationError(
+            f"This RFP closed on {_pacific(rfp.closes_at)} and no longer accepts applications."
+        )
+    if rfp.eligible_org_types and organization.org_type not in rfp.eligible_org_types:
+        raise ValidationError(
+            f"{OrganizationType(organization.org_type).label} organizations are not eligible "
+            "for this RFP."
         )
     application = Application(
         rfp=rfp,
@@ -70,8 +101,8 @@ def application_create(*, rfp, organization, actor) -> Application:
 @transaction.atomic
 def application_update_details(*, application: Application, actor, **fields) -> Application:
     """Save the organization-and-contacts step of a draft."""
-    application = _locked(application)
-    _require_draft(application)
+    application = locked_application(application)
+    require_draft(application)
     unknown = set(fields) - set(DRAFT_FIELDS) - {"current_step"}
     if unknown:
         raise ValueError(f"Not draft fields: {sorted(unknown)}")
@@ -85,8 +116,8 @@ def application_update_details(*, application: Application, actor, **fields) -> 
 @transaction.atomic
 def application_set_content_areas(*, application: Application, content_areas, actor) -> None:
     """Choose the content areas a draft proposes. Only the RFP's eligible areas may be chosen."""
-    application = _locked(application)
-    _require_draft(application)
+    application = locked_application(application)
+    require_draft(application)
     eligible = set(application.rfp.eligible_content_areas.values_list("pk", flat=True))
     chosen = list(content_areas)
     ineligible = [area for area in chosen if area.pk not in eligible]
@@ -99,8 +130,8 @@ def application_set_content_areas(*, application: Application, content_areas, ac
 @transaction.atomic
 def application_set_partner_districts(*, application: Application, districts, actor) -> None:
     """Record the districts the applicant will work with."""
-    application = _locked(application)
-    _require_draft(application)
+    application = locked_application(application)
+    require_draft(application)
     application.partner_districts.set(list(districts))
 
 
@@ -108,8 +139,8 @@ def application_set_partner_districts(*, application: Application, districts, ac
 def application_set_answers(*, application: Application, answers: dict, actor) -> None:
     """Save narrative answers, keyed by question. The prompt is stored with each answer so a
     later edit of the RFP does not change what the applicant answered."""
-    application = _locked(application)
-    _require_draft(application)
+    application = locked_application(application)
+    require_draft(application)
     questions = {q.pk: q for q in application.rfp.narrative_questions.all()}
     for question_id, text in answers.items():
         question = questions.get(int(question_id))
@@ -137,17 +168,28 @@ def application_set_answers(*, application: Application, answers: dict, actor) -
 def application_set_budget(*, application: Application, lines: list[dict], actor) -> None:
     """Replace the draft's budget plan with ``lines`` (category, description, amount).
 
-    Amounts are decimal dollars with at most two decimal places. Whether the plan sums to
-    the award is checked on submission, so a partial plan can be saved as a draft."""
-    application = _locked(application)
-    _require_draft(application)
+    Amounts are decimal dollars, not negative, with at most two decimal places. Whether
+    the plan sums to the award is checked on submission, so a partial plan can be saved as
+    a draft."""
+    application = locked_application(application)
+    require_draft(application)
     new_lines = []
     for position, line in enumerate(lines):
+        try:
+            amount = Decimal(str(line["amount"]).replace(",", "").replace("$", "").strip())
+        except InvalidOperation as error:
+            raise ValidationError(
+                {"amount": f"Line {position + 1}: enter the amount in dollars, like 4000.00."}
+            ) from error
+        if not amount.is_finite():
+            raise ValidationError({"amount": f"Line {position + 1}: enter a dollar amount."})
+        if amount < 0:
+            raise ValidationError({"amount": f"Line {position + 1}: amounts cannot be negative."})
         budget_line = BudgetLine(
             application=application,
             category=line["category"],
             description=line.get("description", ""),
-            amount=Decimal(str(line["amount"])),
+            amount=amount,
             position=position,
         )
         budget_line.full_clean(exclude=["application"])
@@ -156,22 +198,33 @@ def application_set_budget(*, application: Application, lines: list[dict], actor
     BudgetLine.objects.bulk_create(new_lines)
 
 
+def budget_problems(application: Application, lines=None) -> list[str]:
+    """Why the budget plan cannot be submitted: it must add up to exactly the award amount
+    and include a participant stipends line (which may be $0)."""
+    award = application.rfp.program.award_amount
+    lines = list(application.budget_lines.all()) if lines is None else lines
+    total = sum((line.amount for line in lines), Decimal("0"))
+    problems = []
+    if total != award:
+        problems.append(
+            f"The budget adds up to ${total:,.2f}; it must equal the award amount of ${award:,.2f}."
+        )
+    if not any(line.category == BudgetCategory.STIPENDS for line in lines):
+        problems.append("Include a participant stipends line in the budget (it may be $0).")
+    return problems
+
+
 def submission_problems(application: Application, *, at: datetime) -> list[str]:
     """Every reason ``application`` cannot be submitted at ``at``, in words an applicant reads."""
     rfp = application.rfp
-    program = rfp.program
     problems = []
     if application.status != ApplicationStatus.DRAFT:
         problems.append(f"This application is already {application.get_status_display().lower()}.")
     if at < rfp.opens_at:
-        problems.append(
-            "This RFP opens on "
-            f"{date_format(timezone.localtime(rfp.opens_at), 'DATETIME_FORMAT')} Pacific time."
-        )
+        problems.append(f"This RFP opens on {_pacific(rfp.opens_at)}.")
     elif at >= rfp.closes_at:
         problems.append(
-            "The deadline has passed: this RFP closed on "
-            f"{date_format(timezone.localtime(rfp.closes_at), 'DATETIME_FORMAT')} Pacific time. "
+            f"The deadline has passed: this RFP closed on {_pacific(rfp.closes_at)}. "
             "Your draft is saved."
         )
     eligible_types = set(rfp.eligible_org_types or [])
@@ -194,15 +247,7 @@ def submission_problems(application: Application, *, at: datetime) -> list[str]:
     for question in rfp.narrative_questions.all():
         if question.required and question.pk not in answered:
             problems.append(f"Answer the question “{question.prompt}”.")
-    lines = list(application.budget_lines.all())
-    total = sum((line.amount for line in lines), Decimal("0"))
-    if total != program.award_amount:
-        problems.append(
-            f"The budget adds up to ${total:,.2f}; it must equal the award amount of "
-            f"${program.award_amount:,.2f}."
-        )
-    if not any(line.category == BudgetCategory.STIPENDS for line in lines):
-        problems.append("Include a participant stipends line in the budget (it may be $0).")
+    problems.extend(budget_problems(application))
     return problems
 
 
@@ -210,9 +255,11 @@ def submission_problems(application: Application, *, at: datetime) -> list[str]:
 def application_submit(*, application: Application, actor, at: datetime | None = None):
     """Submit a draft. Refused after the RFP's closing time (Pacific), for ineligible
     organization types or content areas, and for an incomplete form; a refused draft is
-    kept as it was. The organization gets a confirmation email after commit."""
+    kept as it was. Only a verified member of the organization submits. The submitter and
+    the application's contact get a confirmation email after commit."""
     at = at or timezone.now()
-    application = _locked(application)
+    application = locked_application(application)
+    _require_member(actor, application.organization)
     problems = submission_problems(application, at=at)
     if problems:
         raise ValidationError(problems)
@@ -222,13 +269,14 @@ def application_submit(*, application: Application, actor, at: datetime | None =
     application.submitted_by = actor
     application.full_clean()
     application.save()
-    audit_transition(
+    audit_record(
         actor=actor,
-        obj=application,
         action="application.submitted",
-        field="status",
-        before=before,
-        after=application.status,
+        obj=application,
+        before={"status": before},
+        # The submission time is the application's; the entry's own time is when it was
+        # recorded, which differs for historical data loaded later.
+        after={"status": application.status, "submitted_at": at},
     )
     notify_application_submitted(application=application, actor=actor)
     return application
@@ -238,7 +286,7 @@ def application_submit(*, application: Application, actor, at: datetime | None =
 def application_withdraw(*, application: Application, actor, reason: str = "") -> Application:
     """Withdraw a draft or submitted application. Once a decision is recorded it stands
     until staff reverse it, so a decided application cannot be withdrawn."""
-    application = _locked(application)
+    application = locked_application(application)
     if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
         raise ValidationError(
             f"This application is {application.get_status_display().lower()}; it can only "
@@ -258,4 +306,39 @@ def application_withdraw(*, application: Application, actor, reason: str = "") -
         after=application.status,
         note=reason,
     )
+    return application
+
+
+STEP_ORDER = list(ApplicationStep.values)
+
+
+@transaction.atomic
+def application_step_save(*, application: Application, step: str, data: dict, actor):
+    """Save one step of the application form and remember the furthest step reached, both
+    or neither, so that coming back later resumes where the applicant left off.
+
+    ``data`` holds the step's cleaned values; the step's own service applies its rules."""
+    if step == ApplicationStep.ORGANIZATION:
+        application_update_details(application=application, actor=actor, **data)
+    elif step == ApplicationStep.CONTENT_AREAS:
+        application_set_content_areas(
+            application=application, content_areas=data["content_areas"], actor=actor
+        )
+    elif step == ApplicationStep.PARTNERS:
+        application_set_partner_districts(
+            application=application, districts=data["partner_districts"], actor=actor
+        )
+    elif step == ApplicationStep.NARRATIVE:
+        application_set_answers(application=application, answers=data["answers"], actor=actor)
+    elif step == ApplicationStep.BUDGET:
+        application_set_budget(application=application, lines=data["lines"], actor=actor)
+    elif step != ApplicationStep.ATTACHMENTS:
+        raise ValueError(f"Not a step that saves: {step}")
+    application = locked_application(application)
+    require_draft(application)
+    reached = STEP_ORDER.index(application.current_step)
+    following = min(STEP_ORDER.index(step) + 1, len(STEP_ORDER) - 1)
+    if following > reached:
+        application.current_step = STEP_ORDER[following]
+        application.save(update_fields=["current_step", "updated_at"])
     return application
