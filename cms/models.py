@@ -118,7 +118,12 @@ class RfpPage(Page):
 
     content_panels = [
         *Page.content_panels,
-        FieldPanel("program"),
+        FieldPanel(
+            "program",
+            help_text=_(
+                "The award amount, clock hours and content areas offered come from the program."
+            ),
+        ),
         FieldPanel("summary"),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])],

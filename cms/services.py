@@ -42,9 +42,11 @@ def rfp_page_create(
     eligible_org_types: list[str],
     questions: list[str],
     actor,
+    body: list | None = None,
 ) -> RfpPage:
     """Publish an RFP for ``program``. It must close after it opens and name at least one
-    eligible content area, organization type and narrative question."""
+    eligible content area, organization type and narrative question. ``body`` is the
+    page's StreamField content as (block type, value) pairs."""
     if closes_at <= opens_at:
         raise ValidationError({"closes_at": "The RFP must close after it opens."})
     if not eligible_content_areas or not eligible_org_types or not questions:
@@ -60,6 +62,7 @@ def rfp_page_create(
         opens_at=opens_at,
         closes_at=closes_at,
         eligible_org_types=list(eligible_org_types),
+        body=body or [],
     )
     page.eligible_content_areas = list(eligible_content_areas)
     page.narrative_questions = [

@@ -2,7 +2,10 @@
 this module is the one place that adds them to the admin."""
 
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 
+from grants.admin_views import ApplicationViewSet, ViewOnlyPermissionPolicy
+from grants.models import Application
 from grants.viewsets import GrantsViewSetGroup
 from sites.viewsets import SitesViewSetGroup
 
@@ -15,3 +18,13 @@ def register_grants():
 @hooks.register("register_admin_viewset")
 def register_sites():
     return SitesViewSetGroup()
+
+
+# Applications change only through the portal and the decision services; in the admin
+# staff list, inspect and export them.
+register_permission_policy(Application, ViewOnlyPermissionPolicy(Application))
+
+
+@hooks.register("register_admin_viewset")
+def register_applications():
+    return ApplicationViewSet()

@@ -12,3 +12,4 @@ class GrantsConfig(AppConfig):
         from .portal_nav import register_portal_link
 
         register_portal_link("Dashboard", "portal_home", lambda user: True, order=0)
+        register_portal_link("Organizations", "organization_list", lambda user: True, order=10)

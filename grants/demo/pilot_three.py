@@ -48,6 +48,52 @@ RFP = {
     ],
 }
 
+# The next pilot's RFP is open whenever the demo is loaded, so the demo applicant can
+# try the whole application. Its window is set relative to the day of loading.
+NEXT_PROGRAM = {
+    "name": "Pilot four",
+    "slug": "pilot-four",
+    "period_label": "2027-28",
+    "starts_on": date(2027, 9, 1),
+    "ends_on": date(2028, 6, 30),
+    "award_amount": Decimal("18000.00"),
+    "budget": Decimal("270000.00"),
+    "clock_hours": 20,
+    "max_attempts": 5,
+    "report_due_on": date(2028, 6, 14),
+    "content_areas": ["ECS", "CR-SEL", "RWT"],
+}
+
+NEXT_RFP = {
+    "title": "Pilot four: micro-credential pilot grants, 2027-28",
+    "slug": "pilot-four-rfp",
+    "summary": (
+        "Grants of $18,000 for school districts, educational service districts, universities, "
+        "community organizations and district consortia to support educators earning "
+        "micro-credentials in Elementary Computer Science, Culturally Responsive Social "
+        "Emotional Learning, or Recruiting Washington Teachers."
+    ),
+    "opened_days_ago": 7,
+    "open_for_days": 90,
+    "eligible_org_types": ["school_district", "esd", "higher_ed", "community", "consortium"],
+    "questions": RFP["questions"],
+    "faq": [
+        (
+            "Can we propose more than one content area?",
+            "<p>Yes. Choose every content area your site will pilot.</p>",
+        ),
+        (
+            "Must the budget include stipends?",
+            "<p>Include a participant stipends line, even if it is $0: the board reports "
+            "what sites offer educators.</p>",
+        ),
+        (
+            "Can we change the application after submitting it?",
+            "<p>No, but you can withdraw it and submit a new one while the RFP is open.</p>",
+        ),
+    ],
+}
+
 SUBMITTED_AT = datetime(2018, 7, 10, 14, 30, tzinfo=PACIFIC)
 DECIDED_AT = datetime(2018, 8, 15, 10, 0, tzinfo=PACIFIC)
 REPORTS_AT = datetime(2019, 6, 10, 12, 0, tzinfo=PACIFIC)

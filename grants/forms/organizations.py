@@ -44,10 +44,10 @@ class OrganizationForm(DesignSystemForm):
         label=_("Type of organization"), choices=OrganizationType.choices, widget=forms.RadioSelect
     )
     district = forms.ModelChoiceField(
-        label=_("Which district or ESD is it?"),
+        label=_("District or ESD"),
         queryset=District.objects.all(),
         required=False,
-        help_text=_("School districts and ESDs choose their entry in the state directory."),
+        help_text=_("A school district or ESD chooses which entry of the state directory it is."),
     )
     street = forms.CharField(label=_("Street address"), max_length=255, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)

@@ -8,7 +8,7 @@ _WIDGET_CLASSES = (
     (forms.Textarea, "usa-textarea"),
     (forms.Select, "usa-select"),
     (forms.SelectMultiple, "usa-select"),
-    (forms.Input, "usa-input"),
+    (forms.widgets.Input, "usa-input"),
 )
 
 
@@ -32,7 +32,10 @@ class DesignSystemForm(forms.Form):
         super().full_clean()
         for name in self.errors:
             widget = self.fields[name].widget if name in self.fields else None
-            if widget is not None and not isinstance(widget, forms.CheckboxSelectMultiple):
+            # Radio and checkbox inputs are drawn by the design system; their group shows it.
+            if widget is not None and not isinstance(
+                widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput
+            ):
                 widget.attrs["aria-invalid"] = "true"
                 if "usa-input--error" not in widget.attrs.get("class", ""):
                     widget.attrs["class"] = f"{widget.attrs.get('class', '')} usa-input--error"

@@ -132,6 +132,18 @@ class Application(TimeStampedModel):
         return sum((line.amount for line in self.budget_lines.all()), Decimal("0.00"))
 
     @property
+    def content_area_codes(self) -> str:
+        return ", ".join(area.code for area in self.content_areas.all())
+
+    @property
+    def partner_district_names(self) -> str:
+        return "; ".join(district.name for district in self.partner_districts.all())
+
+    @property
+    def attachment_count(self) -> int:
+        return len(self.attachments.all())
+
+    @property
     def stipends_total(self) -> Decimal:
         return sum(
             (

@@ -77,7 +77,7 @@ def application_histories(applications) -> dict[int, list[HistoryItem]]:
             HistoryItem(
                 at=at,
                 status=status,
-                label=ApplicationStatus(status).label,
+                label=ApplicationStatus(status).label if previous else "Draft started",
                 previous_label=ApplicationStatus(previous).label if previous in statuses else "",
                 by=(entry.actor.get_full_name() or entry.actor.email) if by_member else "The board",
                 note=entry.note if by_member and status == ApplicationStatus.WITHDRAWN else "",

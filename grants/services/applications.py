@@ -340,5 +340,6 @@ def application_step_save(*, application: Application, step: str, data: dict, ac
     following = min(STEP_ORDER.index(step) + 1, len(STEP_ORDER) - 1)
     if following > reached:
         application.current_step = STEP_ORDER[following]
-        application.save(update_fields=["current_step", "updated_at"])
+    # Saved on every step, so "last saved" reflects answers and budget lines too.
+    application.save(update_fields=["current_step", "updated_at"])
     return application

@@ -24,7 +24,9 @@ def application_attachment_add(
     try:
         kind = validate_upload(upload, kinds=DOCUMENT_KINDS, max_bytes=MAX_DOCUMENT_BYTES)
     except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from error
+        name = (upload.name or "").rsplit("/", 1)[-1] if upload is not None else ""
+        messages = [f"{name}: {message}" if name else message for message in error.messages]
+        raise ValidationError({"file": messages}) from error
     if application.attachments.count() >= MAX_ATTACHMENTS:
         raise ValidationError(
             {"file": f"An application holds at most {MAX_ATTACHMENTS} files. Remove one first."}

@@ -121,10 +121,12 @@ def _form_step(request, application, step, form, data):
 
 
 def _details(request, application):
-    form = DetailsForm(
-        request.POST or None,
-        initial={name: getattr(application, name) for name in DRAFT_FIELDS},
-    )
+    initial = {name: getattr(application, name) for name in DRAFT_FIELDS}
+    if not application.contact_name and not application.contact_email:
+        # A first visit suggests the person filling in the form as the contact.
+        initial["contact_name"] = request.user.get_full_name()
+        initial["contact_email"] = request.user.email
+    form = DetailsForm(request.POST or None, initial=initial)
     return _form_step(
         request, application, ApplicationStep.ORGANIZATION, form, lambda f: f.cleaned_data
     )

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
-from grants.selectors.portal import applications_for_member, sites_for_coordinator
+from grants.selectors.applications import applications_for_dashboard, rfps_open_now
+from grants.selectors.portal import sites_for_coordinator
 
 
 def portal_home(request):
@@ -10,7 +11,8 @@ def portal_home(request):
         request,
         "portal/home.html",
         {
-            "applications": applications_for_member(user),
+            "applications": applications_for_dashboard(user),
+            "open_rfps": rfps_open_now(),
             "sites": sites_for_coordinator(user),
             "organizations": user.organizations.all(),
         },

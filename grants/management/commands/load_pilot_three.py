@@ -2,12 +2,15 @@
 
 Each step looks for what it would create first, so a second run changes nothing."""
 
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from itertools import cycle
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.rich_text import RichText
 
 from cms.models import ConveningPage, RfpPage
 from cms.services import convening_page_create, rfp_page_create
@@ -101,6 +104,7 @@ class Command(BaseCommand):
             for number, site_spec in enumerate(spec.SITES):
                 self.load_site(number, site_spec, program, rfp)
             self.load_convening(program, staff)
+            self.load_next_rfp(staff)
         self.stdout.write(self.style.SUCCESS("Pilot three is loaded."))
 
     # People -----------------------------------------------------------------------------
@@ -160,6 +164,59 @@ class Command(BaseCommand):
             actor=staff,
         )
 
+    def load_next_rfp(self, staff):
+        """The next pilot's RFP, open now, for trying the application in the portal. Pilot
+        three's figures are per program, so it leaves them as they are."""
+        if RfpPage.objects.filter(slug=spec.NEXT_RFP["slug"]).exists():
+            return
+        program = Program.objects.filter(slug=spec.NEXT_PROGRAM["slug"]).first()
+        if program is None:
+            details = {k: v for k, v in spec.NEXT_PROGRAM.items() if k != "content_areas"}
+            program = program_create(
+                **details,
+                content_areas=list(
+                    ContentArea.objects.filter(code__in=spec.NEXT_PROGRAM["content_areas"])
+                ),
+                actor=staff,
+            )
+        rfp = spec.NEXT_RFP
+        today = timezone.localdate()
+        opens_at = datetime.combine(
+            today - timedelta(days=rfp["opened_days_ago"]), time(9), tzinfo=spec.PACIFIC
+        )
+        closes_at = datetime.combine(
+            today + timedelta(days=rfp["open_for_days"]), time(17), tzinfo=spec.PACIFIC
+        )
+        key_dates = [
+            {"label": "Applications open", "date": opens_at.date(), "note": "9:00 AM Pacific"},
+            {"label": "Applications close", "date": closes_at.date(), "note": "5:00 PM Pacific"},
+            {
+                "label": "Awards announced",
+                "date": closes_at.date() + timedelta(days=30),
+                "note": "",
+            },
+            {"label": "Pilot begins", "date": program.starts_on, "note": ""},
+        ]
+        faq = [
+            {"question": question, "answer": RichText(answer)} for question, answer in rfp["faq"]
+        ]
+        rfp_page_create(
+            program=program,
+            title=rfp["title"],
+            slug=rfp["slug"],
+            summary=rfp["summary"],
+            opens_at=opens_at,
+            closes_at=closes_at,
+            eligible_content_areas=list(program.content_areas.all()),
+            eligible_org_types=rfp["eligible_org_types"],
+            questions=rfp["questions"],
+            body=[
+                ("key_dates", {"title": "Key dates", "dates": key_dates}),
+                ("faq", {"title": "Frequently asked questions", "items": faq}),
+            ],
+            actor=staff,
+        )
+
     def load_convening(self, program, staff):
         if not ConveningPage.objects.filter(slug=spec.CONVENING["slug"]).exists():
             convening_page_create(program=program, actor=staff, **spec.CONVENING)
@@ -210,7 +267,9 @@ class Command(BaseCommand):
         if application and application.status != ApplicationStatus.DRAFT:
             return application
         if application is None:
-            application = application_create(rfp=rfp, organization=org, actor=submitter)
+            application = application_create(
+                rfp=rfp, organization=org, actor=submitter, at=spec.SUBMITTED_AT
+            )
         application_update_details(
             application=application,
             actor=submitter,

@@ -1,0 +1,194 @@
+"""Staff's list of submitted applications in the Wagtail admin: filters, search, an
+inspect page and a formula-safe CSV/XLSX export. Registered in cms/wagtail_hooks.py.
+
+Applications are read-only here. They change only through the applicant's portal and the
+decision services, so the admin offers no add, edit or delete."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from cms.models import RfpPage
+
+from .exports import escape_cell
+from .models import Application, ApplicationStatus, ContentArea, OrganizationType
+from .selectors.applications import application_histories, staff_applications
+from .services.audit import audit_record
+
+
+class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Whoever may view the model may only view it in the admin."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, "view")
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and super().user_has_permission(user, "view")
+
+
+class ApplicationFilterSet(WagtailFilterSet):
+    rfp = django_filters.ModelChoiceFilter(
+        label=_("RFP"), queryset=RfpPage.objects.order_by("-closes_at")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[c for c in ApplicationStatus.choices if c[0] != ApplicationStatus.DRAFT],
+    )
+    content_areas = django_filters.ModelMultipleChoiceFilter(
+        label=_("Content area"),
+        queryset=ContentArea.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    org_type = django_filters.ChoiceFilter(
+        label=_("Organization type"),
+        field_name="organization__org_type",
+        choices=OrganizationType.choices,
+    )
+
+    class Meta:
+        model = Application
+        fields = ["rfp", "status", "content_areas", "org_type"]
+
+
+class ApplicationIndexView(IndexView):
+    """The list and its export. Every exported value goes through escape_cell, because
+    Wagtail's own export writes text such as "=HYPERLINK(...)" typed into a form field
+    straight into the CSV, where a spreadsheet would run it as a formula."""
+
+    # Times in Pacific, as everywhere else in the product (Wagtail's default is UTC).
+    custom_value_preprocess = {
+        **IndexView.custom_value_preprocess,
+        datetime.datetime: {
+            "xlsx": lambda value: timezone.make_naive(value) if timezone.is_aware(value) else value,
+            "csv": lambda value: timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S"),
+        },
+    }
+
+    def get_base_queryset(self):
+        return staff_applications()
+
+    def preprocess_field_value(self, field, value, export_format):
+        return escape_cell(super().preprocess_field_value(field, value, export_format))
+
+    def get_heading(self, queryset, field):
+        return escape_cell(super().get_heading(queryset, field))
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        audit_record(
+            actor=self.request.user,
+            action="applications.exported",
+            after={"format": spreadsheet_format, "rows": queryset.count()},
+            note=self.request.GET.urlencode()[:1000],
+        )
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+
+class ApplicationInspectView(InspectView):
+    template_name = "grants/admin/application_inspect.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(staff_applications(), pk=self.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["application"] = self.object
+        context["history"] = application_histories([self.object])[self.object.pk]
+        return context
+
+
+class ApplicationViewSet(ModelViewSet):
+    model = Application
+    name = "applications"
+    icon = "form"
+    menu_label = _("Applications")
+    menu_order = 150
+    add_to_admin_menu = True
+    index_view_class = ApplicationIndexView
+    inspect_view_class = ApplicationInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = ApplicationFilterSet
+    search_fields = [
+        "organization__legal_name",
+        "title",
+        "contact_name",
+        "contact_email",
+        "rfp__title",
+    ]
+    list_display = [
+        "organization",
+        Column("org_type", label=_("Type"), accessor="organization.get_org_type_display"),
+        Column("rfp", label=_("RFP"), accessor="rfp.title"),
+        Column("status", label=_("Status"), accessor="get_status_display", sort_key="status"),
+        Column("content_areas", label=_("Content areas"), accessor="content_area_codes"),
+        Column(
+            "submitted_at",
+            label=_("Submitted (Pacific)"),
+            accessor=lambda application: (
+                date_format(timezone.localtime(application.submitted_at), "M j, Y g:i A")
+                if application.submitted_at
+                else ""
+            ),
+            sort_key="submitted_at",
+        ),
+    ]
+    list_export = [
+        "organization.legal_name",
+        "organization.get_org_type_display",
+        "organization.district",
+        "rfp.title",
+        "get_status_display",
+        "submitted_at",
+        "title",
+        "contact_name",
+        "contact_title",
+        "contact_email",
+        "contact_phone",
+        "content_area_codes",
+        "partner_district_names",
+        "budget_total",
+        "stipends_total",
+        "attachment_count",
+        "public_id",
+    ]
+    export_headings = {
+        "organization.legal_name": _("Organization"),
+        "organization.get_org_type_display": _("Organization type"),
+        "organization.district": _("District or ESD"),
+        "rfp.title": _("RFP"),
+        "get_status_display": _("Status"),
+        "submitted_at": _("Submitted (Pacific time)"),
+        "title": _("Project title"),
+        "contact_name": _("Contact"),
+        "contact_title": _("Contact title"),
+        "contact_email": _("Contact email"),
+        "contact_phone": _("Contact phone"),
+        "content_area_codes": _("Content areas"),
+        "partner_district_names": _("Partner districts"),
+        "budget_total": _("Budget total"),
+        "stipends_total": _("Stipends line"),
+        "attachment_count": _("Attachments"),
+        "public_id": _("Reference"),
+    }
+    export_filename = "applications"
+    list_per_page = 50
+    ordering = ["-submitted_at"]
+
+    def get_urlpatterns(self):
+        # Listing and inspecting only: there is no admin form that could bypass the rules.
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+        ]
