@@ -168,3 +168,23 @@ def page(browser, live_server):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def private_media(settings, tmp_path, monkeypatch):
+    """Private uploads go to a temporary directory, outside the public media root. File
+    fields resolve their callable storage when the model is defined, so each field that
+    uses the private storage is pointed at the temporary one."""
+    from django.apps import apps
+    from django.core.files.storage import FileSystemStorage
+
+    from grants.files import private_storage
+
+    location = tmp_path / "private"
+    storage = FileSystemStorage(location=location, base_url=None)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            if getattr(field, "_storage_callable", None) is private_storage:
+                monkeypatch.setattr(field, "storage", storage)
+    return location
