@@ -61,6 +61,20 @@ def test_load_pilot_three_reproduces_the_report_and_is_idempotent():
     call_command("load_pilot_three", stdout=StringIO())
     assert database_state() == before
 
+    # The next pilot's RFP is open, so the demo applicant can try the whole application.
+    from cms.models import RfpPage
+    from grants.models import Organization, User
+    from grants.services.applications import application_create
+
+    next_rfp = RfpPage.objects.get(slug="pilot-four-rfp")
+    assert next_rfp.is_open and next_rfp.program.slug == "pilot-four"
+    assert [block.block_type for block in next_rfp.body] == ["key_dates", "faq"]
+    applicant = User.objects.get(email="applicant@example.org")
+    bellevue = Organization.objects.get(legal_name="Bellevue School District")
+    draft = application_create(rfp=next_rfp, organization=bellevue, actor=applicant)
+    assert draft.status == "draft"
+    assert pilot_summary(Program.objects.get(slug="pilot-three"))["sites"] == 15
+
 
 @pytest.mark.django_db
 def test_pilot_summary_of_an_unknown_program_fails():
