@@ -4,8 +4,6 @@ inspect page and a formula-safe CSV/XLSX export. Registered in cms/wagtail_hooks
 Applications are read-only here. They change only through the applicant's portal and the
 decision services, so the admin offers no add, edit or delete."""
 
-import datetime
-
 import django_filters
 from django import forms
 from django.shortcuts import get_object_or_404
@@ -21,7 +19,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from cms.models import RfpPage
 
-from .exports import escape_cell
+from .exports import FormulaSafeSpreadsheetMixin
 from .models import Application, ApplicationStatus, ContentArea, OrganizationType
 from .selectors.applications import application_histories, staff_applications
 from .services.audit import audit_record
@@ -61,28 +59,15 @@ class ApplicationFilterSet(WagtailFilterSet):
         fields = ["rfp", "status", "content_areas", "org_type"]
 
 
-class ApplicationIndexView(IndexView):
-    """The list and its export. Every exported value goes through escape_cell, because
-    Wagtail's own export writes text such as "=HYPERLINK(...)" typed into a form field
-    straight into the CSV, where a spreadsheet would run it as a formula."""
+class FormulaSafeIndexView(FormulaSafeSpreadsheetMixin, IndexView):
+    """An admin list whose CSV/XLSX export is safe to open in a spreadsheet."""
 
-    # Times in Pacific, as everywhere else in the product (Wagtail's default is UTC).
-    custom_value_preprocess = {
-        **IndexView.custom_value_preprocess,
-        datetime.datetime: {
-            "xlsx": lambda value: timezone.make_naive(value) if timezone.is_aware(value) else value,
-            "csv": lambda value: timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S"),
-        },
-    }
+
+class ApplicationIndexView(FormulaSafeIndexView):
+    """The list of submitted applications; every export is recorded in the audit log."""
 
     def get_base_queryset(self):
         return staff_applications()
-
-    def preprocess_field_value(self, field, value, export_format):
-        return escape_cell(super().preprocess_field_value(field, value, export_format))
-
-    def get_heading(self, queryset, field):
-        return escape_cell(super().get_heading(queryset, field))
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         audit_record(

@@ -4,6 +4,10 @@ as a formula is prefixed with an apostrophe. Numbers and dates stay as they are.
 django-import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading
 "=" and turns every cell into text, so it is left off and this is used instead."""
 
+import datetime
+
+from django.utils import timezone
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -26,6 +30,22 @@ class FormulaSafeExportMixin:
 
     def get_export_headers(self, selected_fields=None):
         return escape_row(super().get_export_headers(selected_fields))
+
+
+class FormulaSafeSpreadsheetMixin:
+    """For Wagtail admin list views with ``list_export``. Wagtail writes text into CSV as
+    it is (so "=HYPERLINK(...)" typed into a form reaches the spreadsheet as a formula)
+    and only retypes XLSX cells that start with "="; every value goes through escape_cell
+    instead. Times are written in Pacific time, as the product shows them, not in UTC."""
+
+    def preprocess_field_value(self, field, value, export_format):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            local = timezone.make_naive(value)
+            return local if export_format == "xlsx" else local.strftime("%Y-%m-%d %H:%M:%S")
+        return escape_cell(super().preprocess_field_value(field, value, export_format))
+
+    def get_heading(self, queryset, field):
+        return escape_cell(super().get_heading(queryset, field))
 
 
 CONTENT_TYPES = {

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from .admin_views import FormulaSafeIndexView
 from .models import District, Organization, Program
 
 
@@ -53,6 +54,7 @@ class DistrictViewSet(ModelViewSet):
     list_per_page = 50
     copy_view_enabled = False
     list_export = ["name", "kind", "code", "seat"]
+    index_view_class = FormulaSafeIndexView
     export_filename = "district-directory"
 
 

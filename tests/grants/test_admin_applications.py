@@ -156,3 +156,13 @@ def test_status_filter_offers_no_drafts(client, staff):
     login(client, staff)
     form = client.get(INDEX).context["filters"].form
     assert ApplicationStatus.DRAFT not in [value for value, _label in form.fields["status"].choices]
+
+
+def test_the_district_directory_export_is_escaped_too(client, staff):
+    from grants.models import District
+
+    District.objects.create(name="=SUM(1,1) School District", kind="lea")
+    login(client, staff)
+    response = client.get(reverse("district:index"), {"export": "csv", "q": "SUM"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[1][0] == "'=SUM(1,1) School District"
