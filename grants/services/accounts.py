@@ -82,6 +82,24 @@ def two_factor_device_create(*, user, actor, key_hex: str | None = None):
     return device
 
 
+@transaction.atomic
+def user_email_verified(*, user, via: str) -> None:
+    """Record that ``user`` proved their address (by following an emailed link, ``via``).
+    Proving it again changes nothing."""
+    if user.email_verified_at is not None:
+        return
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email_verified_at", "updated_at"])
+    audit_record(
+        actor=user,
+        action="user.email_verified",
+        obj=user,
+        before={"email_verified_at": None},
+        after={"email_verified_at": user.email_verified_at},
+        note=via,
+    )
+
+
 def user_require_verified(user, *, doing: str = "apply") -> None:
     """Refuse people whose email address is not proven yet: they may sign in, but not
     act for an organization."""

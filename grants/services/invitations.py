@@ -12,6 +12,7 @@ from django.utils import timezone
 from grants.models import Invitation, InvitationKind, OrganizationMembership
 from grants.roles import Role
 
+from .accounts import user_email_verified
 from .audit import audit_record
 from .email import email_queue
 from .notifications import absolute_url
@@ -119,10 +120,8 @@ def invitation_accept(*, token: str, user) -> Invitation:
         from .accounts import role_grant
 
         role_grant(user=user, role=Role.REVIEWER, actor=invitation.invited_by)
-    if user.email_verified_at is None:
-        # Following the emailed link proves the address.
-        user.email_verified_at = timezone.now()
-        user.save(update_fields=["email_verified_at", "updated_at"])
+    # Following the emailed link proves the address.
+    user_email_verified(user=user, via="invitation link")
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])

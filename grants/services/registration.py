@@ -18,8 +18,7 @@ from django.utils import timezone
 
 from grants.models import OutboundEmail
 
-from .accounts import user_create
-from .audit import audit_record
+from .accounts import user_create, user_email_verified
 from .email import email_queue
 from .notifications import absolute_url
 
@@ -120,14 +119,5 @@ def email_verify(*, token: str):
     user = User.objects.select_for_update().filter(pk=payload.get("u")).first()
     if user is None or user.email.lower() != payload.get("e"):
         raise ValidationError("This confirmation link is not valid.", code="invalid")
-    if user.email_verified_at is None:
-        user.email_verified_at = timezone.now()
-        user.save(update_fields=["email_verified_at", "updated_at"])
-        audit_record(
-            actor=user,
-            action="user.email_verified",
-            obj=user,
-            before={"email_verified_at": None},
-            after={"email_verified_at": user.email_verified_at},
-        )
+    user_email_verified(user=user, via="confirmation link")
     return user

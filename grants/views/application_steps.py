@@ -36,6 +36,7 @@ from grants.services.attachments import (
 )
 
 from .applications import step_url, viewable_application
+from .feedback import attempt
 
 
 class SubmitForm(DesignSystemForm):
@@ -308,10 +309,9 @@ def application_attachment_delete(request, public_id, pk):
     attachment = next((a for a in application.attachments.all() if a.pk == pk), None)
     if attachment is None:
         raise Http404("No such attachment.")
-    try:
-        application_attachment_remove(attachment=attachment, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{attachment.original_name} is removed.")
+    attempt(
+        request,
+        lambda: application_attachment_remove(attachment=attachment, actor=request.user),
+        f"{attachment.original_name} is removed.",
+    )
     return redirect(step_url(application, ApplicationStep.ATTACHMENTS))

@@ -28,6 +28,8 @@ from grants.permissions import (
 from grants.selectors.applications import application_for_display, application_histories
 from grants.services.applications import application_create, application_withdraw
 
+from .feedback import attempt
+
 
 def viewable_application(request, public_id) -> Application:
     """The application named in the URL, if the signed-in person may see it; else 404."""
@@ -136,14 +138,13 @@ def application_withdraw_view(request, public_id):
         return redirect("application_detail", application.public_id)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            application_withdraw(
+        attempt(
+            request,
+            lambda: application_withdraw(
                 application=application, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "The application is withdrawn.")
+            ),
+            "The application is withdrawn.",
+        )
         return redirect("application_detail", application.public_id)
     return render(
         request, "portal/applications/withdraw.html", {"application": application, "form": form}

@@ -41,6 +41,7 @@ from grants.services.organizations import (
 )
 
 from .accounts import safe_next
+from .feedback import attempt
 
 ANSWERS = {"approve": membership_request_approve, "decline": membership_request_decline}
 
@@ -140,18 +141,14 @@ def membership_request_new(request, slug):
     organization = get_object_or_404(Organization, slug=slug)
     form = MembershipRequestForm(request.POST)
     if form.is_valid():
-        try:
-            membership_request_create(
+        attempt(
+            request,
+            lambda: membership_request_create(
                 organization=organization, user=request.user, message=form.cleaned_data["message"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                f"We asked the members of {organization} to let you in. You will get an "
-                "email when one of them answers.",
-            )
+            ),
+            f"We asked the members of {organization} to let you in. You will get an email "
+            "when one of them answers.",
+        )
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("organization_list")
@@ -160,14 +157,11 @@ def membership_request_new(request, slug):
 @require_POST
 def membership_request_withdraw(request, pk):
     membership_request = get_object_or_404(MembershipRequest, pk=pk, user=request.user)
-    try:
-        membership_request_cancel(request=membership_request, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, f"Your request to join {membership_request.organization} is cancelled."
-        )
+    attempt(
+        request,
+        lambda: membership_request_cancel(request=membership_request, actor=request.user),
+        f"Your request to join {membership_request.organization} is cancelled.",
+    )
     return redirect("organization_list")
 
 
@@ -249,12 +243,11 @@ def organization_invitation_revoke(request, slug, pk):
     invitation = get_object_or_404(
         Invitation, pk=pk, organization=organization, kind=InvitationKind.ORGANIZATION_MEMBER
     )
-    try:
-        invitation_revoke(invitation=invitation, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"The invitation to {invitation.email} is withdrawn.")
+    attempt(
+        request,
+        lambda: invitation_revoke(invitation=invitation, actor=request.user),
+        f"The invitation to {invitation.email} is withdrawn.",
+    )
     return redirect(organization_url(organization))
 
 
@@ -269,15 +262,12 @@ def membership_request_answer(request, slug, pk, answer):
         organization=organization,
     )
     require(can_answer_membership_request(request.user, membership_request))
-    service = ANSWERS[answer]
-    try:
-        service(request=membership_request, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        person = membership_request.user.get_full_name() or membership_request.user.email
-        if answer == "approve":
-            messages.success(request, f"{person} is now a member of {organization}.")
-        else:
-            messages.success(request, f"You declined {person}'s request to join.")
+    person = membership_request.user.get_full_name() or membership_request.user.email
+    attempt(
+        request,
+        lambda: ANSWERS[answer](request=membership_request, actor=request.user),
+        f"{person} is now a member of {organization}."
+        if answer == "approve"
+        else f"You declined {person}'s request to join.",
+    )
     return redirect(organization_url(organization))
