@@ -25,4 +25,9 @@ class Command(BaseCommand):
         write("Staff and finance need a two-factor code: add the key to an authenticator app,")
         write("or print the current code with: .venv/bin/python manage.py demo_totp <email>")
         write("Staff tools are in the Wagtail admin at /admin/.")
+        from cms.models import RfpPage
+
+        next_rfp = RfpPage.objects.live().filter(slug=spec.NEXT_RFP["slug"]).first()
+        if next_rfp is not None and next_rfp.is_open:
+            write(f"To try applying, sign in as the applicant and open {next_rfp.url}")
         write("")
