@@ -2,7 +2,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -52,6 +52,12 @@ def require_draft(application: Application) -> None:
         )
 
 
+def _already_applied(organization, rfp) -> ValidationError:
+    return ValidationError(
+        f"{organization} already has an application for {rfp.title}. Continue that one."
+    )
+
+
 @transaction.atomic
 def application_create(*, rfp, organization, actor, at: datetime | None = None) -> Application:
     """Start a draft application for ``organization``, whose verified member ``actor`` is.
@@ -65,9 +71,7 @@ def application_create(*, rfp, organization, actor, at: datetime | None = None) 
         status=ApplicationStatus.WITHDRAWN
     )
     if existing.exists():
-        raise ValidationError(
-            f"{organization} already has an application for {rfp.title}. Continue that one."
-        )
+        raise _already_applied(organization, rfp)
     if at < rfp.opens_at:
         raise ValidationError(f"This RFP opens on {_pacific(rfp.opens_at)}.")
     if at >= rfp.closes_at:
@@ -85,8 +89,14 @@ def application_create(*, rfp, organization, actor, at: datetime | None = None) 
         created_by=actor,
         title=f"{organization} — {rfp.program.name}",
     )
-    application.full_clean()
-    application.save()
+    application.full_clean(validate_constraints=False)
+    try:
+        # Two members starting at once both pass the check above; the database's unique
+        # constraint lets one in, and the other gets the same answer as a late starter.
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as error:
+        raise _already_applied(organization, rfp) from error
     audit_transition(
         actor=actor,
         obj=application,

@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -160,6 +160,12 @@ def organization_member_add(*, organization, user, actor):
     return membership
 
 
+def _already_asked(organization) -> ValidationError:
+    return ValidationError(
+        f"You have already asked to join {organization}. A member will answer soon."
+    )
+
+
 @transaction.atomic
 def membership_request_create(*, organization, user, message: str = "") -> MembershipRequest:
     """Ask to join ``organization``. The person must have confirmed their email, must not
@@ -173,12 +179,15 @@ def membership_request_create(*, organization, user, message: str = "") -> Membe
     if organization.membership_requests.filter(
         user=user, status=MembershipRequestStatus.PENDING
     ).exists():
-        raise ValidationError(
-            f"You have already asked to join {organization}. A member will answer soon."
-        )
+        raise _already_asked(organization)
     request = MembershipRequest(organization=organization, user=user, message=message.strip())
-    request.full_clean()
-    request.save()
+    request.full_clean(validate_constraints=False)
+    try:
+        # A double click sends two requests at once; the unique constraint keeps one.
+        with transaction.atomic():
+            request.save()
+    except IntegrityError as error:
+        raise _already_asked(organization) from error
     audit_record(
         actor=user,
         action="membership_request.created",

@@ -484,3 +484,34 @@ def test_history_shows_a_members_withdrawal_reason(submitted, applicant):
     history = application_histories([submitted])[submitted.pk]
     assert history[-1].label == "Withdrawn"
     assert history[-1].note == "Our cohort fell through."
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_members_starting_at_once_get_one_draft(rfp, organization):
+    import threading
+
+    from django.db import connection
+
+    members = [factories.add_member(organization) for _ in range(4)]
+    barrier = threading.Barrier(len(members))
+    outcomes = []
+
+    def start(member):
+        barrier.wait()
+        try:
+            application_create(rfp=rfp, organization=organization, actor=member)
+            outcomes.append("started")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start, args=(member,)) for member in members]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["refused"] * 3 + ["started"]
+    assert Application.objects.filter(rfp=rfp, organization=organization).count() == 1
