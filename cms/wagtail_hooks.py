@@ -28,3 +28,70 @@ register_permission_policy(Application, ViewOnlyPermissionPolicy(Application))
 @hooks.register("register_admin_viewset")
 def register_applications():
     return ApplicationViewSet()
+
+
+# Review, scoring and decisions (issue 4) ------------------------------------------------
+from django.urls import reverse_lazy  # noqa: E402
+from wagtail.admin.menu import MenuItem  # noqa: E402
+from wagtail.snippets.models import register_snippet  # noqa: E402
+
+from grants.roles import is_finance, is_program_staff, is_reviewer  # noqa: E402
+from grants.viewsets import LetterTemplateViewSet  # noqa: E402
+
+
+class RoleMenuItem(MenuItem):
+    """A menu item shown to the holders of a role (the view checks again)."""
+
+    def __init__(self, *args, shown_to, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shown_to = shown_to
+
+    def is_shown(self, request):
+        return self.shown_to(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_my_reviews_menu_item():
+    return RoleMenuItem(
+        "My reviews",
+        reverse_lazy("reviewing:my_reviews"),
+        icon_name="tick-inverse",
+        order=140,
+        shown_to=is_reviewer,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_review_and_decide_menu_item():
+    return RoleMenuItem(
+        "Review and decide",
+        reverse_lazy("reviewing:staff_applications"),
+        icon_name="list-ul",
+        order=151,
+        shown_to=is_program_staff,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_decision_dashboard_menu_item():
+    return RoleMenuItem(
+        "Decision dashboard",
+        reverse_lazy("reviewing:dashboard"),
+        icon_name="table",
+        order=152,
+        shown_to=is_program_staff,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_installments_menu_item():
+    return RoleMenuItem(
+        "Award installments",
+        reverse_lazy("reviewing:installments"),
+        icon_name="doc-full",
+        order=153,
+        shown_to=lambda user: is_finance(user) or is_program_staff(user),
+    )
+
+
+register_snippet(LetterTemplateViewSet)

@@ -25,6 +25,8 @@ def _public(patterns):
 urlpatterns = [
     # One sign-in page for everyone, with throttling and the second factor.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    # Review and decision screens check each object themselves (404 when refused).
+    path("admin/reviewing/", include("grants.review_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(_public(list(wagtaildocs_urls.urlpatterns)))),
     path("", include(grants_urls)),

@@ -121,3 +121,49 @@ def can_manage_members(user, organization) -> Access:
     if is_member(user, organization):
         return allow("Members edit their organization's profile and invite colleagues.")
     return deny("Only the organization's members manage it.")
+
+
+# Reviewing and deciding ------------------------------------------------------------------
+
+
+def can_manage_reviews(user) -> Access:
+    if is_program_staff(user):
+        return allow("Program staff assign reviewers and see every review.")
+    return deny("Only program staff manage reviews.")
+
+
+def can_open_review(user, review) -> Access:
+    """The assigned reviewer opens their own review to declare a conflict or not."""
+    if not is_reviewer(user) or review.reviewer_id != user.pk:
+        return deny("Only the assigned reviewer opens a review.")
+    if review.conflict == "conflict":
+        return deny("A reviewer with a conflict of interest cannot see the application.")
+    return allow("The assigned reviewer opens their review.")
+
+
+def can_score_review(user, review) -> Access:
+    """Only after declaring no conflict does the reviewer see the application and score."""
+    access = can_open_review(user, review)
+    if not access:
+        return access
+    if review.conflict != "none":
+        return deny("Declare a conflict of interest, or none, first.")
+    return allow("The assigned reviewer without a conflict scores the application.")
+
+
+def can_release_installment(user) -> Access:
+    if is_program_staff(user) or is_finance(user):
+        return allow("Staff and finance release an installment once its milestone is met.")
+    return deny("Only staff and finance release installments.")
+
+
+def can_view_installments(user) -> Access:
+    return can_release_installment(user)
+
+
+def can_download_letter(user, decision) -> Access:
+    if is_program_staff(user):
+        return allow("Program staff see every letter.")
+    if is_member(user, decision.application.organization):
+        return allow("Members see their organization's decision letter.")
+    return deny("Only staff and the organization's members see its letter.")

@@ -1,10 +1,12 @@
 """Staff screens of the grants app in the Wagtail admin. Registered in cms/wagtail_hooks.py."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .admin_views import FormulaSafeIndexView
-from .models import District, Organization, Program
+from .models import District, LetterTemplate, Organization, Program, RubricCriterion
 
 
 class ProgramViewSet(ModelViewSet):
@@ -58,8 +60,48 @@ class DistrictViewSet(ModelViewSet):
     export_filename = "district-directory"
 
 
+class RubricCriterionViewSet(ModelViewSet):
+    """Each RFP's rubric: criteria scored 1 to 5, with guidance for reviewers."""
+
+    model = RubricCriterion
+    icon = "list-ol"
+    menu_label = _("Rubric criteria")
+    list_display = ["title", "rfp", "position"]
+    list_filter = ["rfp"]
+    search_fields = ["title"]
+    form_fields = ["rfp", "title", "guidance", "position"]
+    copy_view_enabled = False
+    ordering = ["rfp", "position", "id"]
+
+
+class LetterTemplateViewSet(SnippetViewSet):
+    """The wording of the award, honorary and decline letters (Snippets > Letter templates)."""
+
+    model = LetterTemplate
+    icon = "mail"
+    menu_label = _("Letter templates")
+    list_display = ["kind", "subject", "signatory_name", "updated_at"]
+    copy_view_enabled = False
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("subject"),
+        HelpPanel(
+            content=(
+                "<p>The letter lists the amount, grant period, clock hours, report due date "
+                "and payment schedule itself. In the text you may write {organization}, "
+                "{program}, {amount}, {period}, {clock_hours} and {report_due}.</p>"
+            )
+        ),
+        FieldPanel("opening"),
+        FieldPanel("reporting_duties"),
+        FieldPanel("closing"),
+        FieldPanel("signatory_name"),
+        FieldPanel("signatory_title"),
+    ]
+
+
 class GrantsViewSetGroup(ModelViewSetGroup):
     menu_label = _("Grants")
     menu_icon = "folder-open-inverse"
     menu_order = 200
-    items = (ProgramViewSet, OrganizationViewSet, DistrictViewSet)
+    items = (ProgramViewSet, OrganizationViewSet, DistrictViewSet, RubricCriterionViewSet)

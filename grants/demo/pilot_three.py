@@ -440,3 +440,13 @@ DEMO_TOTP_KEYS = {
     "staff@example.org": "3132333435363738393031323334353637383930",
     "finance@example.org": "3031323334353637383930313233343536373839",
 }
+
+# The review panel's rubric for pilot three, and a second panel reviewer beside the demo
+# reviewer. Each application gets two submitted reviews before it is decided.
+RUBRIC = [
+    ("Need and fit", "How well the pilot meets a need of the educators it will serve."),
+    ("Plan and support", "Cohort structure, protected time and coaching for candidates."),
+    ("Partnerships", "Partner districts and how the site will reach them."),
+    ("Capacity", "Staff, coordination and the budget's fit to the plan."),
+]
+PANEL_REVIEWER = ("panel.reviewer@example.org", "Pat", "Panelist")

@@ -10,6 +10,7 @@ from .applications import (
     NarrativeAnswer,
 )
 from .audit import AuditEntry
+from .comments import CommentVisibility, StaffComment
 from .decisions import (
     AWARD_OUTCOMES,
     Award,
@@ -22,6 +23,7 @@ from .decisions import (
 )
 from .directory import District, DistrictKind, district_match_key
 from .invitations import Invitation, InvitationKind
+from .letters import LetterTemplate
 from .messages import EmailStatus, OutboundEmail
 from .organizations import (
     MembershipRequest,
@@ -45,6 +47,7 @@ __all__ = [
     "AwardInstallment",
     "BudgetCategory",
     "BudgetLine",
+    "CommentVisibility",
     "ConflictDeclaration",
     "ContentArea",
     "CriterionScore",
@@ -57,6 +60,7 @@ __all__ = [
     "InstallmentStatus",
     "Invitation",
     "InvitationKind",
+    "LetterTemplate",
     "MicroCredential",
     "MembershipRequest",
     "MembershipRequestStatus",
@@ -71,6 +75,7 @@ __all__ = [
     "Review",
     "ReviewStatus",
     "RubricCriterion",
+    "StaffComment",
     "User",
     "district_match_key",
 ]

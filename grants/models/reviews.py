@@ -98,6 +98,11 @@ class Review(TimeStampedModel):
     def __str__(self):
         return f"{self.reviewer} on {self.application}"
 
+    @property
+    def total(self) -> int:
+        """The sum of this review's scores (uses prefetched scores when there are any)."""
+        return sum(score.score or 0 for score in self.scores.all())
+
 
 class CriterionScore(TimeStampedModel):
     review = models.ForeignKey(

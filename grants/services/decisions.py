@@ -18,6 +18,7 @@ from grants.models import (
     Milestone,
     Program,
 )
+from grants.queue import enqueue_after_commit
 
 from .audit import audit_record, audit_transition
 
@@ -97,6 +98,8 @@ def _decide(
         after={"status": application.status, "decision": decision.pk, "amount": amount},
         note=reason,
     )
+    # Every decision gets its letter, made and emailed in the background once it commits.
+    enqueue_after_commit("grants.tasks.decision_letter_send", decision.pk)
     return decision
 
 
@@ -183,24 +186,50 @@ def application_decline(
     )
 
 
+def _site_remove_unused(decision: Decision, *, actor) -> None:
+    """An award's grant site that has not begun work (no roster, report or stipend plan:
+    those rows protect it) goes with the award, with its unused coordinator invitations.
+    A site that has begun work blocks the reversal."""
+    from django.db.models import ProtectedError
+
+    from grants.models import Invitation
+    from sites.models import GrantSite
+
+    site = GrantSite.objects.filter(award_id=decision.pk).first()
+    if site is None:
+        return
+    refusal = (
+        f"The grant site {site} has begun work for this award. Close the site before reversing."
+    )
+    if site.participants.exists():
+        raise ValidationError(refusal)
+    name, pk = str(site), site.pk
+    Invitation.objects.filter(site=site, accepted_at__isnull=True).delete()
+    try:
+        with transaction.atomic():
+            site.delete()
+    except ProtectedError as error:
+        raise ValidationError(refusal) from error
+    audit_record(
+        actor=actor,
+        action="site.removed_with_award",
+        after={"site": pk, "name": name, "award": decision.pk},
+    )
+
+
 @transaction.atomic
 def decision_reverse(*, decision: Decision, actor, reason: str) -> Decision:
     """Undo a decision explicitly. The application returns to "submitted" and can be
     decided again; the reversal is kept in the audit trail. An award whose grant site has
-    begun work, or whose installments have been paid, cannot be reversed."""
+    begun work, or whose installments have been paid, cannot be reversed; a site that has
+    not begun work is removed with it."""
     if not reason or not reason.strip():
         raise ValidationError({"reason": "Give a reason for the reversal."})
     Program.objects.select_for_update().get(pk=decision.program_id)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status != DecisionStatus.ACTIVE:
         raise ValidationError("This decision has already been reversed.")
-    from sites.models import GrantSite
-
-    site = GrantSite.objects.filter(award_id=decision.pk).first()
-    if site is not None:
-        raise ValidationError(
-            f"The grant site {site} exists for this award. Close the site before reversing."
-        )
+    _site_remove_unused(decision, actor=actor)
     if decision.installments.filter(status=InstallmentStatus.PAID).exists():
         raise ValidationError("An installment of this award has been paid; it cannot be reversed.")
     now = timezone.now()

@@ -112,7 +112,7 @@ def test_reversal_is_explicit_and_audited(award, staff):
     award_create(application=application, actor=staff, reason="Re-decided.")
 
 
-def test_reversal_refused_once_a_site_exists(site, staff, unchanged):
+def test_reversal_refused_once_the_site_has_begun_work(participant, site, staff, unchanged):
     with unchanged(), pytest.raises(ValidationError, match="grant site"):
         decision_reverse(decision=site.award, actor=staff, reason="Oops.")
 

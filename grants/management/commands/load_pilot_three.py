@@ -234,6 +234,7 @@ class Command(BaseCommand):
             )
         org = self.load_organization(site_spec, submitter)
         application = self.load_application(site_spec, org, rfp, submitter, contact)
+        self.load_reviews(number, application, rfp)
         site = self.load_award_and_site(site_spec, application, program, staff)
         if not SiteCoordinator.objects.filter(site=site, user=contact).exists():
             coordinator_add(site=site, user=contact, actor=staff)
@@ -302,6 +303,45 @@ class Command(BaseCommand):
             actor=submitter,
         )
         return application_submit(application=application, actor=submitter, at=spec.SUBMITTED_AT)
+
+    def load_reviews(self, number, application, rfp):
+        """Two panel reviewers declare no conflict and score the application, through the
+        review services, before it is decided (skipped once it has been decided)."""
+        from grants.models import ConflictDeclaration, Review, ReviewStatus, RubricCriterion
+        from grants.services.reviews import (
+            review_assign,
+            review_declare,
+            review_save,
+            rubric_criterion_add,
+        )
+
+        staff = self.users["staff"]
+        for title, guidance in spec.RUBRIC:
+            if not RubricCriterion.objects.filter(rfp=rfp, title=title).exists():
+                rubric_criterion_add(rfp=rfp, title=title, guidance=guidance, actor=staff)
+        application.refresh_from_db()
+        if application.status != ApplicationStatus.SUBMITTED:
+            return
+        panel = self.user(*spec.PANEL_REVIEWER, password=None)
+        role_grant(user=panel, role=Role.REVIEWER, actor=staff)
+        criteria = list(RubricCriterion.objects.filter(rfp=rfp))
+        for offset, reviewer in enumerate((self.users["reviewer"], panel)):
+            review = Review.objects.filter(application=application, reviewer=reviewer).first()
+            if review is None:
+                review = review_assign(application=application, reviewer=reviewer, actor=staff)
+            if review.conflict == ConflictDeclaration.UNDECLARED:
+                review = review_declare(review=review, actor=reviewer, conflict=False)
+            if review.status != ReviewStatus.SUBMITTED:
+                review_save(
+                    review=review,
+                    actor=reviewer,
+                    scores={
+                        c.pk: 3 + (number + (offset + 1) * i) % 3 for i, c in enumerate(criteria)
+                    },
+                    comments={c.pk: f"{c.title}: see the narrative." for c in criteria},
+                    overall_comment="Recommended for the pilot.",
+                    submit=True,
+                )
 
     def load_award_and_site(self, site_spec, application, program, staff):
         application.refresh_from_db()
