@@ -44,8 +44,13 @@ class AssignForm(forms.Form):
         self.fields["reviewer"].queryset = reviewers()
 
 
+class ApplicationMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.organization.legal_name
+
+
 class BulkAssignForm(forms.Form):
-    applications = forms.ModelMultipleChoiceField(
+    applications = ApplicationMultipleChoiceField(
         label=_("Applications"),
         queryset=Application.objects.none(),
         widget=forms.CheckboxSelectMultiple,
