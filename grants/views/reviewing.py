@@ -185,7 +185,8 @@ def staff_applications(request):
     """Applications of one RFP with their review progress; bulk assignment of reviewers."""
     _staff(request)
     rfps = RfpPage.objects.select_related("program").order_by("-closes_at")
-    rfp = rfps.filter(pk=request.GET.get("rfp") or 0).first() or rfps.first()
+    chosen = request.GET.get("rfp", "")
+    rfp = (rfps.filter(pk=int(chosen)).first() if chosen.isdigit() else None) or rfps.first()
     applications = list(_submitted_for(rfp)) if rfp else []
     assignable = Application.objects.filter(
         pk__in=[a.pk for a in applications if a.status == ApplicationStatus.SUBMITTED]

@@ -386,3 +386,42 @@ def test_applicants_never_see_reviewers_scores_or_comments(
     for text in texts:
         for secret in secrets:
             assert secret not in text
+
+
+def test_honorary_letter_and_escaped_names(submitted, staff, private_media):
+    from grants.services.decisions import award_create_honorary
+
+    organization = submitted.organization
+    organization.legal_name = "Tacoma <b>Learning</b> & Co"
+    organization.save()
+    decision = decision_letter_issue(
+        decision=award_create_honorary(application=submitted, actor=staff, reason="Honorary.")
+    )
+    with decision.letter.open("rb") as handle:
+        text = pdf_text(handle.read())
+    assert "Tacoma <b>Learning</b> & Co" in text
+    assert "honorary site" in text and "$0.00" in text
+
+
+def test_letters_are_for_staff_and_the_organization_only(
+    client, award, private_media, applicant, reviewer
+):
+    decision = decision_letter_issue(decision=award)
+    url = reverse("reviewing:letter", args=[decision.pk])
+    login(client, applicant)
+    assert client.get(url).status_code == 200
+    for outsider in (reviewer, factories.add_member(factories.OrganizationFactory())):
+        login(client, outsider)
+        assert client.get(url).status_code == 404
+
+
+def test_staff_edit_the_rubric_in_the_admin(client, rfp, staff):
+    from grants.models import RubricCriterion
+
+    login(client, staff)
+    response = client.post(
+        reverse("rubriccriterion:add"),
+        {"rfp": rfp.pk, "title": "Equity", "guidance": "Who is served?", "position": 1},
+    )
+    assert response.status_code == 302
+    assert RubricCriterion.objects.get(rfp=rfp).title == "Equity"
