@@ -104,7 +104,7 @@ def decision_letter_issue(*, decision: Decision) -> Decision:
     email is keyed on the decision, so a retried or doubled task sends nothing twice. A
     reversed decision gets no letter."""
     decision = (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related("application__organization", "application__submitted_by", "program")
         .get(pk=decision.pk)
     )

@@ -87,7 +87,11 @@ def reviews_assign_bulk(*, applications, reviewers, actor) -> list[Review]:
 
 
 def _own_review(review: Review, actor) -> Review:
-    review = Review.objects.select_for_update().select_related("application").get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("application")
+        .get(pk=review.pk)
+    )
     if review.reviewer_id != actor.pk:
         raise ValidationError("Only the assigned reviewer can do this.")
     return review

@@ -425,3 +425,47 @@ def test_staff_edit_the_rubric_in_the_admin(client, rfp, staff):
     )
     assert response.status_code == 302
     assert RubricCriterion.objects.get(rfp=rfp).title == "Equity"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_admin_decisions_at_once_stay_within_budget(private_media):
+    """Three staff award at once through the admin's service; the budget holds one award."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    staff = factories.UserFactory(roles=["program_staff"])
+    program = factories.ProgramFactory(budget=Decimal("18000.00"))
+    rfp = factories.make_rfp(program=program)
+    applications = []
+    for _ in range(3):
+        organization = factories.OrganizationFactory()
+        applications.append(
+            application_submit(
+                application=factories.make_application(rfp=rfp, organization=organization),
+                actor=factories.add_member(organization),
+            )
+        )
+    barrier = threading.Barrier(len(applications))
+    outcomes = []
+
+    def decide_one(application):
+        barrier.wait()
+        try:
+            decision_record(application=application, outcome="award", reason="Go.", actor=staff)
+            outcomes.append("awarded")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide_one, args=(a,)) for a in applications]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["awarded", "refused", "refused"]
+    assert Decision.objects.filter(program=program, status="active").count() == 1
+    assert GrantSite.objects.filter(program=program).count() == 1

@@ -139,7 +139,7 @@ def test_installment_must_be_released_before_paid(award, finance, staff, unchang
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_budget_cap_holds_when_staff_decide_at_once(staff):
+def test_budget_cap_holds_when_staff_decide_at_once(staff, private_media):
     program = factories.ProgramFactory(budget=Decimal("36000.00"))
     rfp = factories.make_rfp(program=program)
     applications = submitted_applications(rfp, 6)
