@@ -13,6 +13,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+import filetype
 from django.core.exceptions import ValidationError
 
 from grants.files import XLSX, sniff_kind
@@ -122,6 +123,9 @@ def read_table(fileobj, *, size: int | None = None) -> Table:
         if sniff_kind(buffer) != XLSX:
             raise ValidationError("This file is not a CSV file or an Excel workbook (.xlsx).")
         return _read_xlsx(buffer)
+    if filetype.guess(data[:8192]) is not None:
+        # A PDF, an image, an archive…: recognizable binary content is not a CSV file.
+        raise ValidationError("This file is not a CSV file or an Excel workbook (.xlsx).")
     text = decode_text(data)
     return _collect(csv.reader(io.StringIO(text, newline="")), "csv")
 

@@ -44,3 +44,42 @@ def xlsx_file(rows, name="roster.xlsx", blank_tail=3):
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+def upload(site, kind, file, actor):
+    from sites.services.imports import import_upload
+
+    return import_upload(site=site, kind=kind, upload=file, actor=actor)
+
+
+def import_now(site, kind, file, actor):
+    """Upload and confirm a file that must pass its checks."""
+    from sites.services.imports import import_confirm
+
+    batch = upload(site, kind, file, actor)
+    assert batch.status == "previewed", batch.errors
+    return import_confirm(batch=batch, actor=actor)
+
+
+def messages_of(batch) -> list[str]:
+    from sites.services.imports import error_text
+
+    return [error_text(e) for e in batch.errors]
+
+
+def other_site(staff, *, areas=("ECS",)):
+    """A second awarded site with its own coordinator."""
+    from grants.services.applications import application_submit
+    from grants.services.decisions import award_create
+    from sites.services.sites import coordinator_add, site_create_from_award
+    from tests import factories
+
+    organization = factories.OrganizationFactory()
+    member = factories.add_member(organization)
+    application = factories.make_application(organization=organization, areas=areas)
+    application = application_submit(application=application, actor=member)
+    award = award_create(application=application, actor=staff, reason="Fund.")
+    site = site_create_from_award(award=award, actor=staff)
+    user = factories.UserFactory()
+    coordinator_add(site=site, user=user, actor=staff)
+    return site, user
