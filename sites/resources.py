@@ -379,6 +379,7 @@ class AttemptResource(SiteImportResource):
             participant.site = site
             self.participants[participant.email.lower()] = participant
         self.attempts = {}
+        self.labels = {}
         for attempt in Attempt.objects.filter(participant__site=site):
             key = (attempt.participant_id, attempt.micro_credential_id)
             self.attempts.setdefault(key, {})[attempt.number] = attempt
@@ -419,7 +420,10 @@ class AttemptResource(SiteImportResource):
         if key is None or number is None:
             return None
         recorded = self.attempts.get((key[0].pk, key[1].pk), {})
-        return self.remember(recorded.get(number))
+        attempt = recorded.get(number)
+        if attempt is not None:
+            self.labels[attempt.pk] = self.original_label(attempt)
+        return self.remember(attempt)
 
     def init_instance(self, row=None):
         return Attempt(
@@ -431,14 +435,11 @@ class AttemptResource(SiteImportResource):
         super().import_instance(instance, row, **kwargs)
         if stored is not None:
             if self.snapshot(instance) != stored:
-                original = self.attempts[instance.participant_id, instance.micro_credential_id][
-                    instance.number
-                ]
                 raise ValidationError(
                     {
                         "result": f"Attempt {instance.number} of {instance.micro_credential.code} "
                         f"for {instance.participant.email} is already recorded "
-                        f"({self.original_label(original)}). A file does not change a recorded "
+                        f"({self.labels[instance.pk]}). A file does not change a recorded "
                         "attempt; correct it on the participant's page."
                     }
                 )
