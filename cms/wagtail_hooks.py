@@ -95,3 +95,15 @@ def register_installments_menu_item():
 
 
 register_snippet(LetterTemplateViewSet)
+
+
+# Rosters, attempts and uploads change only through the coordinator workspace's services;
+# in the admin staff list, inspect and export them.
+def _register_sites_view_only():
+    from sites.models import Attempt, ImportBatch, Participant
+
+    for model in (Participant, Attempt, ImportBatch):
+        register_permission_policy(model, ViewOnlyPermissionPolicy(model))
+
+
+_register_sites_view_only()

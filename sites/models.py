@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from grants.files import private_storage
 from grants.models.base import TimeStampedModel
 
 
@@ -321,3 +322,76 @@ class ReportQuote(TimeStampedModel):
 
     def __str__(self):
         return self.text[:60]
+
+
+class ImportKind(models.TextChoices):
+    ROSTER = "roster", _("Roster")
+    ATTEMPTS = "attempts", _("Attempt results")
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Checking")
+    PREVIEWED = "previewed", _("Ready to confirm")
+    REFUSED = "refused", _("Has errors")
+    IMPORTING = "importing", _("Importing")
+    IMPORTED = "imported", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class ImportBatch(TimeStampedModel):
+    """One uploaded roster or attempts file: checked (a dry run) first, written only when
+    the coordinator confirms. The file is kept privately so confirming reads exactly what
+    was previewed."""
+
+    public_id = models.UUIDField(_("public id"), unique=True, editable=False)
+    site = models.ForeignKey(
+        GrantSite, verbose_name=_("site"), on_delete=models.CASCADE, related_name="imports"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", storage=private_storage)
+    filename = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=10)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    preview = models.JSONField(_("preview rows"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="imported") | Q(confirmed_at__isnull=False),
+                name="sites_import_imported_was_confirmed",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} import {self.filename} for {self.site}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
