@@ -28,3 +28,18 @@ register_permission_policy(Application, ViewOnlyPermissionPolicy(Application))
 @hooks.register("register_admin_viewset")
 def register_applications():
     return ApplicationViewSet()
+
+
+# Stipends: finance's tools (stipends/admin_views.py), shown to finance only.
+@hooks.register("register_admin_urls")
+def register_stipend_urls():
+    from stipends.admin_urls import urlpatterns
+
+    return urlpatterns
+
+
+@hooks.register("register_admin_menu_item")
+def register_stipend_menu():
+    from stipends.admin_urls import stipend_menu_item
+
+    return stipend_menu_item()

@@ -108,3 +108,50 @@ def attempt_record(
         _issue_clock_hours(attempt, actor=actor)
     stipends_accrue_for_attempt(attempt=attempt, actor=actor)
     return attempt
+
+
+# Correcting an attempt (stipends follow through stipends_reconcile) -------------------
+
+
+@transaction.atomic
+def attempt_correct(*, attempt: Attempt, result: str, submitted_on: date, actor, reason: str):
+    """Correct a recorded attempt's result or date. The participant's stipends for the
+    micro-credential are brought back in line (voided, adjusted or newly accrued) and
+    every change is audited with ``reason``."""
+    from stipends.services import stipends_reconcile
+
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": "Say why the attempt is being corrected."})
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    before = {"result": attempt.result, "submitted_on": attempt.submitted_on}
+    if result == AttemptResult.EARNED and (
+        Attempt.objects.filter(
+            participant_id=attempt.participant_id,
+            micro_credential_id=attempt.micro_credential_id,
+            number__gt=attempt.number,
+        ).exists()
+    ):
+        raise ValidationError(
+            f"Attempt {attempt.number} cannot be earned: later attempts are recorded."
+        )
+    attempt.result = result
+    attempt.submitted_on = submitted_on
+    attempt.full_clean()
+    attempt.save()
+    audit_record(
+        actor=actor,
+        action="attempt.corrected",
+        obj=attempt,
+        before=before,
+        after={"result": result, "submitted_on": submitted_on},
+        note=reason,
+    )
+    if result == AttemptResult.EARNED:
+        _issue_clock_hours(attempt, actor=actor)
+    stipends_reconcile(
+        participant=attempt.participant,
+        micro_credential=attempt.micro_credential,
+        actor=actor,
+        reason=reason.strip(),
+    )
+    return attempt
