@@ -8,6 +8,7 @@ idempotency_error. Faults can be queued per endpoint: "500", "429", "card_error"
 "timeout" (the request is carried out, then the response comes too late) and
 "disconnect" (the connection drops before the request is carried out)."""
 
+import contextlib
 import json
 import re
 import secrets
@@ -225,10 +226,8 @@ class FakeStripe:
                 if fault == "timeout":
                     # Stripe has done the work; the answer arrives after the client gave up.
                     time.sleep(fake.timeout_delay)
-                    try:
+                    with contextlib.suppress(OSError):
                         self._reply(status, body)
-                    except OSError:
-                        pass
                     return None
                 return self._reply(status, body)
 
