@@ -93,19 +93,25 @@ def site_ledgers(program=None, *, site_ids=None) -> list[dict]:
         sites = sites.filter(program=program)
     if site_ids is not None:
         sites = sites.filter(pk__in=site_ids)
+    cent = Decimal("0.01")
     rows = []
     for site in sites:
-        budget = Decimal("0.00") if site.is_honorary else min(site.line, site.award.amount)
-        remaining = budget - site.committed - site.paid_stipends
+        # SQLite returns sums without their scale; money is shown to the cent.
+        line, committed, paid_stipends, paid, reversed_ = (
+            Decimal(value).quantize(cent)
+            for value in (site.line, site.committed, site.paid_stipends, site.paid, site.reversed)
+        )
+        budget = Decimal("0.00") if site.is_honorary else min(line, site.award.amount)
+        remaining = budget - committed - paid_stipends
         rows.append(
             {
                 "site": site,
                 "budget": budget,
-                "committed": site.committed,
-                "paid": site.paid,
-                "reversed": site.reversed,
+                "committed": committed,
+                "paid": paid,
+                "reversed": reversed_,
                 "remaining": remaining,
-                "balances": budget == site.paid + site.committed + remaining,
+                "balances": budget == paid + committed + remaining,
             }
         )
     return rows
@@ -141,7 +147,11 @@ def payee_year_totals(year: int | None = None) -> list[dict]:
         .order_by("-year", "last_name", "first_name", "person")
     )
     threshold = tax_threshold()
-    return [{**row, "flagged": row["total"] >= threshold} for row in grouped]
+    cent = Decimal("0.01")
+    return [
+        {**row, "total": Decimal(row["total"]).quantize(cent), "flagged": row["total"] >= threshold}
+        for row in grouped
+    ]
 
 
 def batch_progress(batch) -> dict:
@@ -162,8 +172,12 @@ def batch_progress(batch) -> dict:
         "count": count,
         "done": done,
         "percent": int(done * 100 / count) if count else 0,
-        "total": sum((row["total"] for row in by_status.values()), Decimal("0.00")),
-        "paid": by_status.get(PaymentStatus.SUCCEEDED, {}).get("total") or Decimal("0.00"),
+        "total": sum((row["total"] for row in by_status.values()), Decimal("0.00")).quantize(
+            Decimal("0.01")
+        ),
+        "paid": Decimal(
+            by_status.get(PaymentStatus.SUCCEEDED, {}).get("total") or Decimal("0.00")
+        ).quantize(Decimal("0.01")),
         "statuses": [
             (label, by_status.get(value, {}).get("n", 0)) for value, label in PaymentStatus.choices
         ],
