@@ -5,6 +5,7 @@ whether retrying with the same idempotency key may succeed.
 Settings: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (both needed for Stripe to be
 available), STRIPE_API_BASE (tests point it at a local fake server), STRIPE_TIMEOUT."""
 
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,18 +40,31 @@ def stripe_enabled() -> bool:
     return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET)
 
 
+_local = threading.local()
+
+
 def client() -> stripe.StripeClient:
-    """A client built from the current settings. No automatic library retries: the
-    disbursement service retries itself, with the same key, and records each error."""
+    """A client for the current settings, one per thread so its HTTP connection is kept
+    alive between calls. No automatic library retries: the disbursement service retries
+    itself, with the same key, and records each error."""
     if not settings.STRIPE_SECRET_KEY:
         raise ImproperlyConfigured("STRIPE_SECRET_KEY is not set; Stripe is unavailable.")
     base = settings.STRIPE_API_BASE or stripe.DEFAULT_API_BASE
-    return stripe.StripeClient(
-        settings.STRIPE_SECRET_KEY,
-        base_addresses={"api": base, "connect": base},
-        max_network_retries=0,
-        http_client=stripe.RequestsClient(timeout=float(getattr(settings, "STRIPE_TIMEOUT", 20))),
-    )
+    timeout = float(getattr(settings, "STRIPE_TIMEOUT", 20))
+    key = (settings.STRIPE_SECRET_KEY, base, timeout)
+    cached = getattr(_local, "client", None)
+    if cached is None or cached[0] != key:
+        cached = (
+            key,
+            stripe.StripeClient(
+                settings.STRIPE_SECRET_KEY,
+                base_addresses={"api": base, "connect": base},
+                max_network_retries=0,
+                http_client=stripe.RequestsClient(timeout=timeout),
+            ),
+        )
+        _local.client = cached
+    return cached[1]
 
 
 def to_cents(amount: Decimal) -> int:

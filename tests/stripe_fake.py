@@ -12,6 +12,7 @@ import contextlib
 import json
 import re
 import secrets
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -168,6 +169,12 @@ class FakeStripe:
 
             def log_message(self, *args):
                 pass
+
+            def setup(self):
+                super().setup()
+                # Headers and body go out in separate writes; without this, Nagle's
+                # algorithm and delayed ACKs add 40 ms to every kept-alive request.
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def _reply(self, status: int, body: dict, headers=()):
                 data = json.dumps(body).encode()

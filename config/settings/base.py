@@ -298,3 +298,5 @@ STIPEND_REMINDER_DAYS = int(env("STIPEND_REMINDER_DAYS", "7"))
 STRIPE_TIMEOUT = float(env("STRIPE_TIMEOUT", "20"))
 STRIPE_TRANSFER_ATTEMPTS = int(env("STRIPE_TRANSFER_ATTEMPTS", "3"))
 STRIPE_RETRY_DELAY = float(env("STRIPE_RETRY_DELAY", "1.0"))
+# The stripe library logs every request at INFO.
+LOGGING["loggers"]["stripe"] = {"level": "WARNING"}
