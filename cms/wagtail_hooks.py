@@ -107,3 +107,18 @@ def _register_sites_view_only():
 
 
 _register_sites_view_only()
+
+
+# Stipends: finance's tools (stipends/admin_views.py), shown to finance only.
+@hooks.register("register_admin_urls")
+def register_stipend_urls():
+    from stipends.admin_urls import urlpatterns
+
+    return urlpatterns
+
+
+@hooks.register("register_admin_menu_item")
+def register_stipend_menu():
+    from stipends.admin_urls import stipend_menu_item
+
+    return stipend_menu_item()

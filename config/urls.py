@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from grants import urls as grants_urls
 from sites import urls as sites_urls
+from stipends import urls as stipends_urls
 
 # Wagtail's public views know nothing of LoginRequiredMiddleware; the ones that must be
 # public are opted out here, explicitly. The admin keeps the middleware's redirect to
@@ -31,6 +32,7 @@ urlpatterns = [
     path("documents/", include(_public(list(wagtaildocs_urls.urlpatterns)))),
     path("", include(grants_urls)),
     path("", include(sites_urls)),
+    path("", include(stipends_urls)),
     re_path(r"^((?:[\w\-]+/)*)$", login_not_required(wagtail_views.serve), name="wagtail_serve"),
 ]
 

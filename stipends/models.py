@@ -183,6 +183,7 @@ MANUAL_METHODS = (PaymentMethod.CHECK, PaymentMethod.ACH, PaymentMethod.PAYROLL)
 
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    HELD = "held", _("Waiting for the payee's account")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
     REVERSED = "reversed", _("Reversed")
@@ -216,6 +217,18 @@ class Payment(TimeStampedModel):
         _("Stripe transfer"), max_length=100, null=True, blank=True, unique=True
     )
     error = models.TextField(_("last error"), blank=True)
+    batch = models.ForeignKey(
+        "DisbursementBatch",
+        verbose_name=_("batch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    error_kind = models.CharField(_("error kind"), max_length=20, blank=True)
+    retryable = models.BooleanField(_("retryable"), default=False)
+    attempts = models.PositiveIntegerField(_("Stripe attempts"), default=0)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("payment")
@@ -243,3 +256,116 @@ class Payment(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_method_display()} ${self.amount} for {self.stipend_id}"
+
+
+class PayeeStatus(models.TextChoices):
+    NOT_INVITED = "not_invited", _("Not invited")
+    INVITED = "invited", _("Invited: onboarding not finished")
+    READY = "ready", _("Ready")
+    NOT_READY = "not_ready", _("Not ready")
+
+
+class Payee(TimeStampedModel):
+    """A participant who is paid stipends, and their Stripe Express connected account.
+
+    Readiness follows Stripe's ``account.updated`` events: only an account whose transfers
+    capability is active can receive a transfer."""
+
+    participant = models.OneToOneField(
+        "sites.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.PROTECT,
+        related_name="payee",
+    )
+    email = models.EmailField(_("email"))
+    stripe_account_id = models.CharField(
+        _("Stripe account"), max_length=100, null=True, blank=True, unique=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PayeeStatus.choices, default=PayeeStatus.NOT_INVITED
+    )
+    not_ready_reason = models.TextField(_("why not ready"), blank=True)
+    invited_at = models.DateTimeField(_("onboarding link sent"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    # The Stripe ``created`` time of the newest account event applied, so an older event
+    # delivered late never overwrites a newer state.
+    account_event_created = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("payee")
+        verbose_name_plural = _("payees")
+        ordering = ["participant__last_name", "participant__first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="ready") | Q(stripe_account_id__isnull=False),
+                name="stipends_payee_ready_has_account",
+            )
+        ]
+
+    def __str__(self):
+        return f"Payee {self.participant}"
+
+
+class BatchStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft: not yet confirmed")
+    CONFIRMED = "confirmed", _("Confirmed: sending")
+    DONE = "done", _("Done")
+    NEEDS_ATTENTION = "attention", _("Done, some payments need attention")
+
+
+class DisbursementBatch(TimeStampedModel):
+    """Approved stipends finance pays together through Stripe: one transfer per stipend."""
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=BatchStatus.choices, default=BatchStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("disbursement batch")
+        verbose_name_plural = _("disbursement batches")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(confirmed_at__isnull=False),
+                name="stipends_batch_confirmed_has_time",
+            )
+        ]
+
+    def __str__(self):
+        return f"Batch {self.pk}"
+
+
+class StripeEvent(TimeStampedModel):
+    """A Stripe webhook event, stored once by its id so a redelivery is a no-op."""
+
+    event_id = models.CharField(_("event id"), max_length=100, unique=True)
+    type = models.CharField(_("type"), max_length=100)
+    stripe_created = models.PositiveBigIntegerField(_("created at Stripe (epoch seconds)"))
+    payload = models.JSONField(_("payload"))
+    # The id of the event's object (a transfer or an account), to find events about it.
+    object_id = models.CharField(_("object"), max_length=100, blank=True, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
+        ordering = ["-stripe_created"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"

@@ -346,8 +346,10 @@ def stipends_reconcile(*, participant, micro_credential, actor, reason: str) -> 
         .filter(participant=participant, micro_credential=micro_credential)
         .exclude(status__in=[*INACTIVE_STATUSES, StipendStatus.REVERSED])
     )
+    plan = StipendPlan.objects.filter(site=participant.site).prefetch_related("rules").first()
     for stipend in active:
         if stipend.trigger in justified:
+            _adjust_to_rule(stipend, plan, actor=actor, reason=reason, changed=changed)
             continue
         if stipend.status == StipendStatus.PAID:
             audit_record(
@@ -375,3 +377,38 @@ def stipends_reconcile(*, participant, micro_credential, actor, reason: str) -> 
     for attempt in attempts:
         changed.extend(stipends_accrue_for_attempt(attempt=attempt, actor=actor))
     return changed
+
+
+def _adjust_to_rule(stipend: Stipend, plan, *, actor, reason: str, changed: list) -> None:
+    """A stipend not yet approved follows its rule's current amount. A new amount bumps
+    the amount version, so a payment keyed on the old amount can never be sent."""
+    if plan is None or stipend.status not in (StipendStatus.PENDING, StipendStatus.SUBMITTED):
+        return
+    rule = _matching_rule(plan, stipend.trigger, stipend.micro_credential)
+    if rule is None or rule.amount == stipend.amount:
+        return
+    before = stipend.amount
+    stipend.amount = rule.amount
+    stipend.rule = rule
+    stipend.amount_version += 1
+    stipend.full_clean()
+    stipend.save()
+    audit_record(
+        actor=actor,
+        action="stipend.adjusted",
+        obj=stipend,
+        before={"amount": before},
+        after={"amount": stipend.amount, "amount_version": stipend.amount_version},
+        note=reason,
+    )
+    changed.append(stipend)
+
+
+@transaction.atomic
+def stipends_submit(*, stipends, actor) -> list[Stipend]:
+    """The coordinator requests payment of several pending stipends at once; any that is
+    not pending refuses the whole request, so nothing is half-done."""
+    stipends = list(stipends)
+    if not stipends:
+        raise ValidationError("Select at least one pending stipend.")
+    return [stipend_submit(stipend=stipend, actor=actor) for stipend in stipends]

@@ -290,3 +290,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# Stipends: a payee's yearly total at or above this is flagged for tax reporting; a payee
+# whose account cannot receive transfers is reminded at most this often.
+STIPEND_TAX_THRESHOLD = env("STIPEND_TAX_THRESHOLD", "600.00")
+STIPEND_REMINDER_DAYS = int(env("STIPEND_REMINDER_DAYS", "7"))
+STRIPE_TIMEOUT = float(env("STRIPE_TIMEOUT", "20"))
+STRIPE_TRANSFER_ATTEMPTS = int(env("STRIPE_TRANSFER_ATTEMPTS", "3"))
+STRIPE_RETRY_DELAY = float(env("STRIPE_RETRY_DELAY", "1.0"))
+# The stripe library logs every request at INFO.
+LOGGING["loggers"]["stripe"] = {"level": "WARNING"}
