@@ -6,3 +6,14 @@ class SitesConfig(AppConfig):
     name = "sites"
     verbose_name = _("Grant sites")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from grants.portal_nav import register_portal_link
+        from grants.roles import Role, has_role
+
+        register_portal_link(
+            "Site reports",
+            "site_report_list",
+            lambda user: has_role(user, Role.SITE_COORDINATOR),
+            order=40,
+        )
