@@ -28,6 +28,24 @@ matplotlib.rcParams.update(
     }
 )
 
+
+def _add_project_fonts() -> None:
+    """Measure and name text in the design system's font, which the page and the PDF
+    both load; matplotlib falls back to DejaVu Sans if it is missing."""
+    from django.contrib.staticfiles import finders
+    from matplotlib import font_manager
+
+    for name in ("PublicSans-Regular.ttf", "PublicSans-Bold.ttf"):
+        path = finders.find(f"uswds/fonts/public-sans/{name}")
+        if path:
+            font_manager.fontManager.addfont(path)
+    families = {font.name for font in font_manager.fontManager.ttflist}
+    if "Public Sans" not in families:
+        matplotlib.rcParams["font.family"] = ["DejaVu Sans", "sans-serif"]
+
+
+_add_project_fonts()
+
 BLUE = "#005ea2"
 GOLD = "#e5a000"
 # pyplot keeps global state; one chart is drawn at a time.
