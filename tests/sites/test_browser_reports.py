@@ -93,7 +93,8 @@ def test_report_from_draft_to_accepted_and_the_packet(
     link.wait_for()
     with admin.expect_download() as download_info:
         link.click()
-    pdf = PdfReader(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    with open(download_info.value.path(), "rb") as handle:
+        pdf = PdfReader(io.BytesIO(handle.read()))
     text = "\n".join(p.extract_text() for p in pdf.pages)
     assert site.name in text and "Protected PLC time for portfolios." in text
     assert not violations, violations
