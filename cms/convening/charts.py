@@ -16,11 +16,13 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-# Stable SVG ids and no timestamp: the same figures always give the same bytes.
+# Stable SVG ids and no timestamp: the same figures always give the same bytes. Text is
+# drawn as paths: an SVG shown as an image cannot load web fonts, and a substitute font
+# would no longer fit the space measured for it.
 matplotlib.rcParams.update(
     {
         "svg.hashsalt": "pilot-grants",
-        "svg.fonttype": "none",
+        "svg.fonttype": "path",
         "font.family": ["Public Sans", "DejaVu Sans", "sans-serif"],
         "font.size": 9,
         "axes.spines.top": False,
@@ -89,7 +91,8 @@ def _histogram(figures):
         )
         axes.bar_label(bars, padding=2)
         mean = float(stipends["mean"])
-        axes.axvline(mean, color=GOLD, linewidth=2)
+        axes.axvline(mean, color=GOLD, linewidth=2, label=f"Mean ${stipends['mean']}")
+        axes.legend(frameon=False, loc="upper right")
         axes.set_xlabel("Stipend amount (dollars)")
         axes.set_ylabel("Stipends paid")
         axes.set_title(
