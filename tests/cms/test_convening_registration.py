@@ -163,3 +163,48 @@ def test_a_session_needs_a_policy_structure(convening, staff, unchanged):
             sessions=[{"structure": "vibes", "title": "t", "prompt": "p"}],
             actor=staff,
         )
+
+
+def test_staff_edit_the_convening_page_with_its_sessions(client, sessions, staff):
+    facilitator, (first, _) = sessions
+    login(client, staff)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[first.page_id]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Small-group sessions" in body and "Standards" in body
+
+
+def test_coordinators_see_the_site_reports_link(client, coordinator):
+    login(client, coordinator)
+    assert reverse("site_report_list") in client.get(reverse("portal_home")).content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_registrations_never_exceed_capacity(convening):
+    import threading
+
+    from django.db import connection
+
+    users = people(6)
+    barrier = threading.Barrier(len(users))
+    errors = []
+
+    def register(user):
+        try:
+            barrier.wait()
+            registration_create(page=convening, user=user)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    statuses = list(ConveningRegistration.objects.values_list("status", flat=True))
+    assert statuses.count(RegistrationStatus.REGISTERED) == 2
+    assert statuses.count(RegistrationStatus.WAITLISTED) == 4
