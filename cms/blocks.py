@@ -62,3 +62,36 @@ class BodyBlock(blocks.StreamBlock):
     document = DocumentBlock()
     faq = FaqBlock()
     key_dates = KeyDatesBlock()
+
+
+# The convening page's agenda and resources (issue 7).
+
+
+class AgendaItemBlock(blocks.StructBlock):
+    starts = blocks.TimeBlock(label=_("Starts"))
+    ends = blocks.TimeBlock(label=_("Ends"), required=False)
+    title = blocks.CharBlock(label=_("Item"), max_length=200)
+    description = blocks.TextBlock(label=_("Description"), required=False)
+
+    class Meta:
+        icon = "time"
+        template = "cms/blocks/agenda_item.html"
+
+
+class AgendaBlock(blocks.StreamBlock):
+    item = AgendaItemBlock()
+
+
+class ResourceLinkBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Link text"), max_length=200)
+    url = blocks.URLBlock(label=_("Address"))
+    note = blocks.CharBlock(label=_("Note"), required=False, max_length=300)
+
+    class Meta:
+        icon = "link"
+        template = "cms/blocks/resource_link.html"
+
+
+class ResourcesBlock(blocks.StreamBlock):
+    document = DocumentBlock()
+    link = ResourceLinkBlock()

@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -12,9 +13,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 
+from grants.files import private_storage
 from grants.models import OrganizationType
+from grants.models.base import TimeStampedModel
 
-from .blocks import RICH_TEXT_FEATURES, BodyBlock
+from .blocks import RICH_TEXT_FEATURES, AgendaBlock, BodyBlock, ResourcesBlock
 
 
 class HomePage(Page):
@@ -214,24 +217,252 @@ class ConveningPage(Page):
     event_date = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=255)
     intro = RichTextField(_("introduction"), features=RICH_TEXT_FEATURES, blank=True)
-    body = StreamField(BodyBlock(), blank=True, verbose_name=_("agenda and resources"))
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("more about the convening"))
+    agenda = StreamField(AgendaBlock(), blank=True, verbose_name=_("agenda"))
+    resources = StreamField(ResourcesBlock(), blank=True, verbose_name=_("resources"))
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        default=100,
+        help_text=_("Registrations beyond this go on the waitlist, in the order they came."),
+    )
+    registration_open = models.BooleanField(_("registration open"), default=True)
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("program"),
         FieldRowPanel([FieldPanel("event_date"), FieldPanel("place")]),
+        FieldRowPanel([FieldPanel("capacity"), FieldPanel("registration_open")]),
         FieldPanel("intro"),
+        FieldPanel("agenda"),
+        FieldPanel("resources"),
         FieldPanel("body"),
+        InlinePanel(
+            "sessions",
+            label=_("Small-group sessions"),
+            help_text=_("Each session discusses one of the five policy structures."),
+        ),
     ]
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("convening page")
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="cms_convening_capacity")
+        ]
 
     def get_context(self, request, *args, **kwargs):
-        from grants.selectors.summary import pilot_summary_display
+        from cms.convening.selectors import convening_page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context["summary"] = pilot_summary_display(self.program)
+        context.update(convening_page_context(self, request.user))
         return context
+
+
+# The convening: sessions, registration, facilitators' input, published figures and the
+# packet (issue 7). -------------------------------------------------------------------------
+
+
+class PolicyStructure(models.TextChoices):
+    ALIGNMENT = "alignment", _("Alignment to standards")
+    ASSESSMENT = "assessment", _("Assessment of micro-credentials")
+    SUPPORT = "support", _("Educator support and collaboration")
+    INCENTIVES = "incentives", _("Incentive types and provisions")
+    PLATFORMS = "platforms", _("Platform providers")
+
+
+class ConveningSession(Orderable):
+    """A small group at the convening, discussing one policy structure."""
+
+    page = ParentalKey(ConveningPage, on_delete=models.CASCADE, related_name="sessions")
+    structure = models.CharField(
+        _("policy structure"), max_length=20, choices=PolicyStructure.choices
+    )
+    title = models.CharField(_("title"), max_length=200)
+    prompt = models.TextField(_("discussion prompt"))
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("facilitator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="facilitated_sessions",
+        help_text=_("The facilitator records the group's input in the portal."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("structure"), FieldPanel("room")]),
+        FieldPanel("title"),
+        FieldPanel("prompt"),
+        FieldPanel("facilitator"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("small-group session")
+        verbose_name_plural = _("small-group sessions")
+
+    def __str__(self):
+        return f"{self.title} ({self.get_structure_display()})"
+
+
+class SessionInput(TimeStampedModel):
+    """What one small group said, recorded by its facilitator."""
+
+    session = models.OneToOneField(
+        ConveningSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="input"
+    )
+    participants = models.PositiveSmallIntegerField(_("people in the group"), default=0)
+    key_points = models.TextField(_("key points of the discussion"))
+    recommendations = models.TextField(_("policy recommendations"), blank=True)
+    concerns = models.TextField(_("concerns and open questions"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("session input")
+        verbose_name_plural = _("session input")
+        ordering = ["session"]
+
+    def __str__(self):
+        return f"Input of {self.session}"
+
+
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ConveningRegistration(TimeStampedModel):
+    """One person's place at the convening, or on its waitlist. The waitlist is served in
+    the order people joined it (``queued_at``)."""
+
+    page = models.ForeignKey(
+        ConveningPage,
+        verbose_name=_("convening"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="convening_registrations",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices)
+    organization = models.CharField(_("organization"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    structure = models.CharField(
+        _("preferred small group"), max_length=20, choices=PolicyStructure.choices, blank=True
+    )
+    accessibility = models.TextField(_("access needs"), blank=True)
+    queued_at = models.DateTimeField(_("registered or waitlisted"))
+    promoted_at = models.DateTimeField(_("promoted from the waitlist"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("convening registration")
+        verbose_name_plural = _("convening registrations")
+        ordering = ["page", "queued_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "user"], name="cms_registration_once"),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
+                name="cms_registration_cancelled_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} at {self.page}: {self.get_status_display()}"
+
+
+class FigureSnapshot(TimeStampedModel):
+    """Frozen convening figures published to the public page: what was shown, when, by
+    whom, and a fingerprint of the data it was computed from."""
+
+    page = models.ForeignKey(
+        ConveningPage,
+        verbose_name=_("convening"),
+        on_delete=models.CASCADE,
+        related_name="snapshots",
+    )
+    figures = models.JSONField(_("figures"))
+    charts = models.JSONField(_("charts (SVG data URLs)"), default=dict)
+    source = models.JSONField(_("computed from"))
+    digest = models.CharField(_("fingerprint"), max_length=64)
+    published_at = models.DateTimeField(_("published"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("published figures")
+        verbose_name_plural = _("published figures")
+        ordering = ["page", "-published_at", "-id"]
+        get_latest_by = "published_at"
+
+    def __str__(self):
+        return f"Figures of {self.page} published {self.published_at:%Y-%m-%d %H:%M}"
+
+
+class PacketStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def packet_path(instance, filename):
+    return f"convening/{instance.page_id}/{filename}"
+
+
+class ConveningPacket(TimeStampedModel):
+    """The convening packet PDF, built in the background; progress runs from 0 to 100."""
+
+    page = models.ForeignKey(
+        ConveningPage, verbose_name=_("convening"), on_delete=models.CASCADE, related_name="packets"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PacketStatus.choices, default=PacketStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("current step"), max_length=200, blank=True)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=packet_path, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    digest = models.CharField(_("figures fingerprint"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("convening packet")
+        verbose_name_plural = _("convening packets")
+        ordering = ["page", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="cms_packet_progress"),
+            models.CheckConstraint(
+                condition=~Q(status="done") | ~Q(file=""), name="cms_packet_done_has_file"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Packet of {self.page} ({self.get_status_display()})"

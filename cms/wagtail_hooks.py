@@ -122,3 +122,56 @@ def register_stipend_menu():
     from stipends.admin_urls import stipend_menu_item
 
     return stipend_menu_item()
+
+
+# Site reports and the convening (issue 7): staff screens outside the model viewsets. ------
+
+from django.urls import path, reverse  # noqa: E402
+from wagtail.admin.menu import MenuItem  # noqa: E402
+
+from cms import admin_views as convening_views  # noqa: E402
+from sites import admin_views_reports as report_views  # noqa: E402
+
+
+class ProgramStaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_program_staff(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_report_and_convening_urls():
+    return [
+        path("site-reports/", report_views.report_tracker_view, name="site_report_tracker"),
+        path("site-reports/<int:pk>/", report_views.report_review_view, name="site_report_review"),
+        path("convenings/", convening_views.convening_index, name="convening_index"),
+        path("convenings/<int:pk>/", convening_views.convening_admin, name="convening_admin"),
+        path(
+            "convenings/<int:pk>/packets/<int:packet_pk>/status/",
+            convening_views.convening_packet_status,
+            name="convening_packet_status",
+        ),
+        path(
+            "convenings/<int:pk>/packets/<int:packet_pk>/download/",
+            convening_views.convening_packet_download,
+            name="convening_packet_download",
+        ),
+        path(
+            "convenings/<int:pk>/group-input.xlsx",
+            convening_views.convening_input_export,
+            name="convening_input_export",
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_site_reports_menu_item():
+    return ProgramStaffMenuItem(
+        "Site reports", reverse("site_report_tracker"), icon_name="doc-full", order=310
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_convening_menu_item():
+    return ProgramStaffMenuItem(
+        "Convenings", reverse("convening_index"), icon_name="group", order=320
+    )

@@ -6,6 +6,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import urls as cms_urls
 from grants import urls as grants_urls
 from sites import urls as sites_urls
 from stipends import urls as stipends_urls
@@ -33,6 +34,7 @@ urlpatterns = [
     path("", include(grants_urls)),
     path("", include(sites_urls)),
     path("", include(stipends_urls)),
+    path("", include(cms_urls)),
     re_path(r"^((?:[\w\-]+/)*)$", login_not_required(wagtail_views.serve), name="wagtail_serve"),
 ]
 

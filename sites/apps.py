@@ -19,3 +19,9 @@ class SitesConfig(AppConfig):
             ),
             order=20,
         )
+        register_portal_link(
+            "Site reports",
+            "site_report_list",
+            lambda user: has_role(user, Role.SITE_COORDINATOR),
+            order=40,
+        )

@@ -303,6 +303,11 @@ class SiteReport(TimeStampedModel):
     def __str__(self):
         return f"Report: {self.site}"
 
+    @property
+    def support_labels(self) -> list[str]:
+        labels = dict(SupportStructure.choices)
+        return [labels[value] for value in self.support_structures if value in labels]
+
 
 class ReportQuote(TimeStampedModel):
     """A participant's "My why" statement. Published only with consent."""
@@ -395,3 +400,76 @@ class ImportBatch(TimeStampedModel):
     @property
     def in_progress(self) -> bool:
         return self.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+
+# Site reports: attachments and due-date reminders (issue 7) ------------------------------
+
+
+def report_attachment_path(instance, filename):
+    return f"reports/{instance.report_id}/{filename}"
+
+
+class ReportAttachment(TimeStampedModel):
+    """A file a coordinator attaches to the site report: PDF, DOCX or XLSX, judged by its
+    content, stored privately and served only after a permission check."""
+
+    report = models.ForeignKey(
+        SiteReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=report_attachment_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("report attachment")
+        verbose_name_plural = _("report attachments")
+        ordering = ["report", "created_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReminderKind(models.TextChoices):
+    DAYS_14 = "14_days", _("14 days before the due date")
+    DAYS_7 = "7_days", _("7 days before the due date")
+    DAYS_1 = "1_day", _("1 day before the due date")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class ReportReminder(TimeStampedModel):
+    """A report reminder that was sent. The unique constraint is what makes each reminder
+    go at most once per site and due date, however often or late the schedule runs."""
+
+    site = models.ForeignKey(
+        GrantSite,
+        verbose_name=_("site"),
+        on_delete=models.CASCADE,
+        related_name="report_reminders",
+    )
+    kind = models.CharField(_("reminder"), max_length=20, choices=ReminderKind.choices)
+    due_on = models.DateField(_("due date reminded of"))
+    sent_on = models.DateField(_("sent on"))
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("report reminder")
+        verbose_name_plural = _("report reminders")
+        ordering = ["site", "due_on", "sent_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "kind", "due_on"], name="sites_report_reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} reminder to {self.site}"

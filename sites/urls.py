@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attempts, imports, public, workspace
+from .views import attempts, imports, public, reports, workspace
 
 urlpatterns = [
     path("grant-sites/", public.site_list, name="site_list"),
@@ -47,5 +47,23 @@ urlpatterns = [
         "portal/sites/<slug:slug>/imports/<uuid:public_id>/confirm/",
         imports.batch_confirm,
         name="workspace_import_confirm",
+    ),
+    # End-of-pilot site reports (issue 7).
+    path("portal/site-reports/", reports.site_report_list, name="site_report_list"),
+    path("portal/site-reports/<slug:slug>/", reports.site_report, name="site_report"),
+    path(
+        "portal/site-reports/<slug:slug>/autosave/",
+        reports.site_report_autosave,
+        name="site_report_autosave",
+    ),
+    path(
+        "portal/site-reports/<slug:slug>/files/<int:pk>/",
+        reports.report_attachment_download,
+        name="site_report_attachment",
+    ),
+    path(
+        "portal/site-reports/<slug:slug>/files/<int:pk>/remove/",
+        reports.report_attachment_delete,
+        name="site_report_attachment_remove",
     ),
 ]

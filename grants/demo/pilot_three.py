@@ -450,3 +450,47 @@ RUBRIC = [
     ("Capacity", "Staff, coordination and the budget's fit to the plan."),
 ]
 PANEL_REVIEWER = ("panel.reviewer@example.org", "Pat", "Panelist")
+
+
+# The convening's small groups and the site stories (issue 7). Quotes are invented; the
+# ones marked False had no consent to publish and must never appear publicly.
+CONVENING_SESSIONS = [
+    (
+        "alignment",
+        "Standards and micro-credentials",
+        "How should micro-credentials align with the professional teaching standards and "
+        "with certificate renewal?",
+        "Room A",
+    ),
+    (
+        "assessment",
+        "Judging a portfolio",
+        "What makes the assessment of a micro-credential trustworthy, and what would make "
+        "resubmission easier?",
+        "Room B",
+    ),
+    (
+        "support",
+        "Support and collaboration",
+        "Which supports (meetings, coaching, PLC time, pairs) most helped educators finish?",
+        "Room C",
+    ),
+    (
+        "incentives",
+        "Stipends, clock hours and more",
+        "Which incentives should a statewide program offer, and how should they be paid?",
+        "Room D",
+    ),
+    (
+        "platforms",
+        "Platform providers",
+        "What should the state expect of the platforms that host micro-credentials?",
+        "Room E",
+    ),
+]
+
+SITE_QUOTES = [
+    ("I wanted my students to see themselves in what we teach.", "Teacher", True),
+    ("Working in pairs kept me going when the second submission came back.", "Teacher", True),
+    ("Private note from a participant who did not want to be quoted.", "Teacher", False),
+]

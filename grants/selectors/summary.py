@@ -171,11 +171,81 @@ def pilot_summary(program: Program) -> dict:
 def pilot_summary_display(program: Program) -> dict:
     """The summary with labels for pages: names instead of codes and slugs."""
     summary = pilot_summary(program)
+    return {**summary, "program": program, **named_figures(program, summary)}
+
+
+# Convening figures (issue 7): the figures above, with names, and the two the convening
+# adds, all JSON-ready so a published snapshot can be frozen as it was shown. -------------
+
+STIPEND_BIN_WIDTH = Decimal("100")
+
+
+def stipend_histogram(program: Program) -> list[dict]:
+    """Paid stipends counted in $100-wide bins, from $0 to the largest amount. Each bin
+    holds amounts from its lower bound up to but not including its upper bound; the last
+    one includes its upper bound."""
+    amounts = list(paid_stipends(program).values_list("amount", flat=True))
+    if not amounts:
+        return []
+    top = max(amounts)
+    bins = int((top / STIPEND_BIN_WIDTH).to_integral_value(rounding="ROUND_FLOOR")) + 1
+    counts = [0] * bins
+    for amount in amounts:
+        counts[min(int(amount // STIPEND_BIN_WIDTH), bins - 1)] += 1
+    return [
+        {
+            "low": _money(STIPEND_BIN_WIDTH * index),
+            "high": _money(STIPEND_BIN_WIDTH * (index + 1)),
+            "count": count,
+        }
+        for index, count in enumerate(counts)
+    ]
+
+
+def support_structure_figures(program: Program) -> list[dict]:
+    """For each support structure, the sites whose accepted report says they used it, their
+    participants, how many of those earned at least one micro-credential, and that share
+    as a percentage (the earned rate). Only accepted reports count: their content is
+    final."""
+    from sites.models import ReportStatus, SupportStructure
+
+    sites = list(
+        program_sites(program)
+        .filter(report__status=ReportStatus.ACCEPTED)
+        .annotate(
+            people=Count("participants", distinct=True),
+            earners=Count(
+                "participants",
+                filter=Q(participants__attempts__result=AttemptResult.EARNED),
+                distinct=True,
+            ),
+        )
+        .values_list("report__support_structures", "people", "earners")
+    )
+    rows = []
+    for structure in SupportStructure:
+        using = [(people, earners) for used, people, earners in sites if structure in (used or [])]
+        people = sum(p for p, _ in using)
+        earners = sum(e for _, e in using)
+        rate = (Decimal(earners) * 100 / people) if people else Decimal("0")
+        rows.append(
+            {
+                "structure": structure.value,
+                "label": str(structure.label),
+                "sites": len(using),
+                "participants": people,
+                "earners": earners,
+                "earned_rate": str(rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)),
+            }
+        )
+    return rows
+
+
+def named_figures(program: Program, summary: dict) -> dict:
+    """Names for the coded breakdowns of ``summary``, as (label, count) pairs."""
     sites = dict(program_sites(program).values_list("slug", "name"))
     areas = dict(ContentArea.objects.values_list("code", "name"))
     return {
-        **summary,
-        "program": program,
         "earned_by_site_named": [
             (sites[slug], count) for slug, count in summary["earned_by_site"].items()
         ],
@@ -188,11 +258,26 @@ def pilot_summary_display(program: Program) -> dict:
             for code, count in summary["sites_by_content_area"].items()
         ],
         "participants_by_role_named": [
-            (ParticipantRole(role).label, count)
+            (str(ParticipantRole(role).label), count)
             for role, count in summary["participants_by_role"].items()
         ],
         "sites_by_org_type_named": [
-            (OrganizationType(kind).label, count)
+            (str(OrganizationType(kind).label), count)
             for kind, count in summary["sites_by_org_type"].items()
         ],
+    }
+
+
+def convening_figures(program: Program) -> dict:
+    """Everything the convening shows about ``program``: ``pilot_summary`` itself, its
+    breakdowns with names, the stipend histogram and the support structures against the
+    earned rate. Plain JSON values, so a snapshot stores exactly what was shown."""
+    summary = pilot_summary(program)
+    named = named_figures(program, summary)
+    return {
+        "program_name": program.name,
+        **summary,
+        **{key: [list(pair) for pair in pairs] for key, pairs in named.items()},
+        "stipend_histogram": stipend_histogram(program),
+        "support_structures": support_structure_figures(program),
     }

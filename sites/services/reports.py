@@ -1,15 +1,26 @@
 """The end-of-pilot site report and its workflow."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from grants.models import InstallmentStatus, Milestone
-from grants.services.audit import audit_transition
+from grants.files import DOCUMENT_KINDS, MAX_DOCUMENT_BYTES, safe_filename, validate_upload
+from grants.models import InstallmentStatus, Milestone, Program
+from grants.services.audit import audit_record, audit_transition
 from grants.services.decisions import installment_release
-from sites.models import GrantSite, ReportStatus, SiteReport
+from grants.services.email import email_queue
+from sites.models import (
+    GrantSite,
+    ReminderKind,
+    ReportAttachment,
+    ReportQuote,
+    ReportReminder,
+    ReportStatus,
+    SiteReport,
+    SupportStructure,
+)
 
 REPORT_FIELDS = (
     "support_structures",
@@ -23,8 +34,14 @@ REPORT_FIELDS = (
 
 
 @transaction.atomic
-def site_report_save(*, site: GrantSite, actor, **fields) -> SiteReport:
-    """Save the site's report as it stands. Only a draft or a returned report can change."""
+def site_report_save(
+    *, site: GrantSite, actor, quotes: list[dict] | None = None, **fields
+) -> SiteReport:
+    """Save the site's report as it stands. Only a draft or a returned report can change.
+
+    ``quotes``, when given, replaces the report's participant quotes: each a dict of
+    ``text``, ``attribution`` and ``consent_to_publish``; rows without text are dropped.
+    Support structures must be ones the report form offers."""
     unknown = set(fields) - set(REPORT_FIELDS)
     if unknown:
         raise ValueError(f"Not report fields: {sorted(unknown)}")
@@ -35,9 +52,31 @@ def site_report_save(*, site: GrantSite, actor, **fields) -> SiteReport:
         )
     for name, value in fields.items():
         setattr(report, name, value)
+    if set(report.support_structures or []) - set(SupportStructure.values):
+        raise ValidationError({"support_structures": "Choose support structures from the list."})
     report.full_clean()
     report.save()
+    if quotes is not None:
+        _replace_quotes(report, quotes)
     return report
+
+
+def _replace_quotes(report: SiteReport, quotes: list[dict]) -> None:
+    kept = [q for q in quotes if (q.get("text") or "").strip()]
+    rows = [
+        ReportQuote(
+            report=report,
+            text=q["text"].strip(),
+            attribution=" ".join((q.get("attribution") or "").split()),
+            consent_to_publish=bool(q.get("consent_to_publish")),
+            position=position,
+        )
+        for position, q in enumerate(kept)
+    ]
+    for row in rows:
+        row.full_clean(exclude=["report"])
+    report.quotes.all().delete()
+    ReportQuote.objects.bulk_create(rows)
 
 
 @transaction.atomic
@@ -127,3 +166,173 @@ def site_report_return(*, report: SiteReport, actor, comments: str) -> SiteRepor
         note=comments,
     )
     return report
+
+
+MAX_REPORT_ATTACHMENTS = 10
+
+
+def _editable(site: GrantSite) -> SiteReport:
+    report, _ = SiteReport.objects.select_for_update().get_or_create(site=site)
+    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        raise ValidationError(
+            {
+                "file": f"The report is {report.get_status_display().lower()}; files can no longer "
+                "be added or removed."
+            }
+        )
+    return report
+
+
+@transaction.atomic
+def report_attachment_add(*, site: GrantSite, upload, actor, label: str = "") -> ReportAttachment:
+    """Attach a file to the site's draft or returned report: PDF, DOCX or XLSX judged by
+    content, at most 10 MB and ten files, stored privately."""
+    report = _editable(site)
+    try:
+        kind = validate_upload(upload, kinds=DOCUMENT_KINDS, max_bytes=MAX_DOCUMENT_BYTES)
+    except ValidationError as error:
+        name = (upload.name or "").rsplit("/", 1)[-1] if upload is not None else ""
+        raise ValidationError(
+            {"file": [f"{name}: {m}" if name else m for m in error.messages]}
+        ) from error
+    if report.attachments.count() >= MAX_REPORT_ATTACHMENTS:
+        raise ValidationError(
+            {"file": f"A report holds at most {MAX_REPORT_ATTACHMENTS} files. Remove one first."}
+        )
+    original_name = (upload.name or "file").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
+    attachment = ReportAttachment(
+        report=report,
+        label=" ".join(label.split())[:200],
+        original_name=original_name,
+        content_type=kind.content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(safe_filename(original_name, kind), upload, save=False)
+    try:
+        attachment.full_clean()
+        attachment.save()
+    except Exception:
+        attachment.file.storage.delete(attachment.file.name)
+        raise
+    audit_record(
+        actor=actor,
+        action="report.attachment_added",
+        obj=report,
+        after={"attachment": attachment.pk, "name": original_name, "size": upload.size},
+    )
+    return attachment
+
+
+@transaction.atomic
+def report_attachment_remove(*, attachment: ReportAttachment, actor) -> None:
+    """Remove a file from a draft or returned report; the stored copy goes after commit."""
+    report = _editable(attachment.report.site)
+    attachment = ReportAttachment.objects.get(pk=attachment.pk, report=report)
+    name, storage = attachment.file.name, attachment.file.storage
+    audit_record(
+        actor=actor,
+        action="report.attachment_removed",
+        obj=report,
+        before={"attachment": attachment.pk, "name": attachment.original_name},
+    )
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# Reminders ---------------------------------------------------------------------------------
+
+# Days before the due date on which each reminder becomes due; overdue is the day after.
+REMINDER_OFFSETS = (
+    (ReminderKind.OVERDUE, -1),
+    (ReminderKind.DAYS_1, 1),
+    (ReminderKind.DAYS_7, 7),
+    (ReminderKind.DAYS_14, 14),
+)
+# A report in these states still owes the site something to do.
+OUTSTANDING = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+def reminder_due(*, due_on: date, today: date) -> ReminderKind | None:
+    """The one reminder that applies on ``today``: the latest threshold passed. After a
+    stretch of downtime only the current reminder goes, never a burst of stale ones."""
+    for kind, days_before in REMINDER_OFFSETS:
+        if today >= due_on - timedelta(days=days_before):
+            return kind
+    return None
+
+
+def _outstanding_sites(program: Program):
+    from django.db.models import Q
+
+    return (
+        GrantSite.objects.filter(program=program, status="active")
+        .filter(Q(report__isnull=True) | Q(report__status__in=OUTSTANDING))
+        .prefetch_related("coordinators")
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def report_reminder_send(*, site: GrantSite, kind: ReminderKind, due_on: date, today: date):
+    """Email the site's coordinators one reminder, at most once per site, kind and due
+    date: the reminder row is created first and its unique constraint refuses a second;
+    the email's key refuses a second copy of each message too."""
+    from django.db import IntegrityError
+
+    coordinators = [user for user in site.coordinators.all() if user.is_active and user.email]
+    try:
+        with transaction.atomic():
+            reminder = ReportReminder.objects.create(
+                site=site, kind=kind, due_on=due_on, sent_on=today, recipients=len(coordinators)
+            )
+    except IntegrityError:
+        return None
+    overdue = kind == ReminderKind.OVERDUE
+    subject = (
+        f"Overdue: the end-of-pilot report for {site.name}"
+        if overdue
+        else f"Reminder: the end-of-pilot report for {site.name} is due {due_on:%B} {due_on.day}"
+    )
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    for user in coordinators:
+        body = render_to_string(
+            "emails/report_reminder.txt",
+            {
+                "user": user,
+                "site": site,
+                "due_on": due_on,
+                "overdue": overdue,
+                "url": settings.SITE_URL.rstrip("/") + reverse("site_report", args=[site.slug]),
+            },
+        )
+        email_queue(
+            key=f"report-reminder:{site.pk}:{kind}:{due_on.isoformat()}:{user.pk}",
+            to=user.email,
+            subject=subject,
+            body=body,
+        )
+    return reminder
+
+
+def report_reminders_send(*, today: date | None = None) -> int:
+    """The daily reminder run: for every program with a report due date, each site whose
+    report is not yet submitted (none, a draft, or returned) gets the reminder that applies
+    today, once. Returns how many reminders went out."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    sent = 0
+    for program in Program.objects.filter(report_due_on__isnull=False):
+        kind = reminder_due(due_on=program.report_due_on, today=today)
+        if kind is None:
+            continue
+        for site in _outstanding_sites(program):
+            if report_reminder_send(
+                site=site, kind=kind, due_on=program.report_due_on, today=today
+            ):
+                sent += 1
+    return sent

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from grants.permissions import require
-from sites.forms import AttemptCorrectionForm, AttemptForm
+from sites.forms.workspace import AttemptCorrectionForm, AttemptForm
 from sites.models import Attempt
 from sites.permissions import can_manage_site_records
 from sites.services.attempts import attempt_correct, attempt_record

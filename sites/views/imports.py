@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from grants.permissions import require
-from sites.forms import ImportUploadForm
+from sites.forms.workspace import ImportUploadForm
 from sites.models import ImportBatch, ImportKind
 from sites.permissions import can_manage_site_records
 from sites.resources import ATTEMPT_COLUMNS, ROSTER_COLUMNS

@@ -220,6 +220,35 @@ class Command(BaseCommand):
     def load_convening(self, program, staff):
         if not ConveningPage.objects.filter(slug=spec.CONVENING["slug"]).exists():
             convening_page_create(program=program, actor=staff, **spec.CONVENING)
+        self.load_convening_extras(staff)
+
+    def load_convening_extras(self, staff):
+        """The five small groups (the demo coordinator facilitates the first) and the
+        published figures, once the reports are accepted (issue 7)."""
+        from cms.convening.services import convening_sessions_set, snapshot_publish
+        from cms.models import FigureSnapshot
+
+        page = ConveningPage.objects.get(slug=spec.CONVENING["slug"])
+        if not page.sessions.exists():
+            facilitator = self.users["coordinator"]
+            convening_sessions_set(
+                page=page,
+                sessions=[
+                    {
+                        "structure": structure,
+                        "title": title,
+                        "prompt": prompt,
+                        "room": room,
+                        "facilitator": facilitator if index == 0 else None,
+                    }
+                    for index, (structure, title, prompt, room) in enumerate(
+                        spec.CONVENING_SESSIONS
+                    )
+                ],
+                actor=staff,
+            )
+        if not FigureSnapshot.objects.filter(page=page).exists():
+            snapshot_publish(page=page, actor=staff, at=spec.REPORTS_AT)
 
     # One site, from application to report -----------------------------------------------
 
@@ -487,6 +516,10 @@ class Command(BaseCommand):
                 what_worked="Protected time to work on portfolios together.",
                 what_did_not_work="Timelines around the winter break.",
                 recommendations="Start cohorts in September and plan for resubmission.",
+                quotes=[
+                    {"text": text, "attribution": who, "consent_to_publish": consent}
+                    for text, who, consent in spec.SITE_QUOTES
+                ],
             )
             report = site_report_submit(report=report, actor=coordinator, at=spec.REPORTS_AT)
         if report.status in (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED):
