@@ -206,13 +206,15 @@ def test_correcting_an_attempt_voids_the_stipend_and_frees_budget(
     attempt_correct(
         attempt=attempt, result="earned", submitted_on=D, actor=coordinator, reason="Re-scored"
     )
-    attempt_correct(
-        attempt=attempt,
-        result="earned",
-        submitted_on=D,
-        actor=coordinator,
-        reason="Re-scored again",
-    )
+    # Repeating the same correction is refused and accrues nothing more.
+    with unchanged(), pytest.raises(Exception, match="Nothing changed"):
+        attempt_correct(
+            attempt=attempt,
+            result="earned",
+            submitted_on=D,
+            actor=coordinator,
+            reason="Re-scored again",
+        )
     assert Stipend.objects.filter(status="pending").count() == 1
 
 
