@@ -16,6 +16,7 @@ from .models import (
     INACTIVE_STATUSES,
     MANUAL_METHODS,
     Payment,
+    PaymentMethod,
     PaymentStatus,
     Stipend,
     StipendPlan,
@@ -289,6 +290,14 @@ def payment_record_manual(
     if amount != stipend.amount:
         raise ValidationError(
             {"amount": f"The payment must be the stipend's amount, ${stipend.amount:,.2f}."}
+        )
+    in_batch = stipend.payments.filter(
+        method=PaymentMethod.STRIPE, status__in=[PaymentStatus.PENDING, PaymentStatus.HELD]
+    ).first()
+    if in_batch is not None:
+        raise ValidationError(
+            f"This stipend is being paid through Stripe in batch {in_batch.batch_id}; "
+            "it cannot also be paid manually."
         )
     payment = Payment(
         stipend=stipend,

@@ -2,6 +2,7 @@
 in a Stripe batch through the fake Stripe, and sees the ledger balance."""
 
 import pytest
+from playwright.sync_api import expect
 
 from stipends.models import Stipend
 from stipends.services import stipend_rule_create
@@ -28,7 +29,7 @@ def test_request_approve_batch_pay_and_ledger_balances(
     for person in people:
         page.locator("label", has_text=f"to request {person} ECS").click()
     page.get_by_role("button", name="Request payment of the selected stipends").click()
-    assert page.get_by_text("Requested payment of 2 stipends").is_visible()
+    expect(page.get_by_text("Requested payment of 2 stipends")).to_be_visible()
 
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
@@ -37,21 +38,21 @@ def test_request_approve_batch_pay_and_ledger_balances(
     tab.wait_for_url("**/admin/stipends/requests/")
     for person in people:
         tab.get_by_role("button", name=f"Approve {person}").click()
-        tab.wait_for_load_state()
-    assert tab.get_by_text("No stipends are waiting for a decision.").is_visible()
+        expect(tab.get_by_role("button", name=f"Approve {person}")).to_have_count(0)
+    expect(tab.get_by_text("No stipends are waiting for a decision.")).to_be_visible()
 
     tab.goto("/admin/stipends/pay/")
     for person in people:
         tab.get_by_label(f"Select {person}").check()
     tab.get_by_role("button", name="Create a Stripe batch from the selected stipends").click()
     tab.get_by_role("button", name="Confirm and send 2 transfers ($460.00)").click()
-    tab.wait_for_load_state()
-    assert tab.locator("[data-batch-status]").get_attribute("data-batch-status") == "done"
-    assert tab.locator("[data-progress]").get_attribute("data-progress") == "2/2"
-    assert tab.locator("td[data-status='succeeded']").count() == 2
+    expect(tab.locator("[data-batch-status]")).to_have_attribute("data-batch-status", "done")
+    expect(tab.locator("[data-progress]")).to_have_attribute("data-progress", "2/2")
+    expect(tab.locator("td[data-status='succeeded']")).to_have_count(2)
     assert len(fake_stripe.transfers) == 2
 
     tab.goto("/admin/stipends/")
+    expect(tab.locator(f"tr[data-ledger='{site.slug}']")).to_be_visible()
     row = tab.locator(f"tr[data-ledger='{site.slug}']")
     assert row.locator("[data-figure='paid']").inner_text() == "$460.00"
     assert row.locator("[data-figure='committed']").inner_text() == "$0.00"

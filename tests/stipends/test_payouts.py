@@ -193,3 +193,22 @@ def test_invite_creates_an_express_account_and_emails_our_link(
     assert client.get("/stipends/onboarding/forged/").status_code == 404
     assert len(fake_stripe.requests) == calls
     assert Payee.objects.count() == 1
+
+
+def test_a_stipend_in_a_stripe_batch_cannot_also_be_paid_manually(
+    fake_stripe, site, coordinator, finance, staff, unchanged
+):
+    from stipends.services import payment_record_manual
+    from tests.stipends.helpers import D
+
+    [stipend] = approved_stipends(site, coordinator, finance, staff, 1)
+    batch_create(stipends=[stipend], actor=finance)
+    with unchanged(), pytest.raises(ValidationError, match="being paid through Stripe"):
+        payment_record_manual(
+            stipend=stipend,
+            method="check",
+            reference="9",
+            paid_on=D,
+            amount="230",
+            actor=finance,
+        )
