@@ -18,7 +18,7 @@ from sites.models import (
     SiteReport,
     SupportStructure,
 )
-from stipends.models import Stipend, StipendStatus
+from stipends.models import Stipend, StipendRule, StipendStatus
 
 
 def report_counts(site: GrantSite) -> dict:
@@ -40,6 +40,13 @@ def report_counts(site: GrantSite) -> dict:
         "stipends_paid": paid["count"],
         "stipends_total": paid["total"] or 0,
         "clock_hours": attempts["earned"] * site.program.clock_hours,
+        "clock_hours_each": site.program.clock_hours,
+        "stipend_rules": [
+            (rule.get_trigger_display(), rule.micro_credential, rule.amount)
+            for rule in StipendRule.objects.filter(plan__site=site).select_related(
+                "micro_credential"
+            )
+        ],
     }
 
 
