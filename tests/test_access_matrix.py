@@ -203,7 +203,7 @@ def _side(*, rfp, award_rfp, draft_rfp, staff, member, name) -> Side:
     )
 
 
-def build_world(private_media) -> World:
+def build_world() -> World:
     """Two of everything: the roles' own objects, and someone else's."""
     from sites.services.sites import coordinator_add
 
@@ -360,13 +360,28 @@ def test_no_rule_names_a_url_that_does_not_exist():
     assert set(RULES) <= names, sorted(set(RULES) - names)
 
 
-@pytest.fixture
-def world(private_media):
-    return build_world(private_media)
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module inside a transaction rolled back at its end; each test
+    runs in a savepoint within it, and each request in a savepoint within that."""
+    from django.apps import apps
+    from django.core.files.storage import FileSystemStorage
+
+    from grants.files import private_storage
+
+    storage = FileSystemStorage(location=tmp_path_factory.mktemp("private"), base_url=None)
+    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
+        for model in apps.get_models():
+            for model_field in model._meta.fields:
+                if getattr(model_field, "_storage_callable", None) is private_storage:
+                    patch.setattr(model_field, "storage", storage)
+        with transaction.atomic():
+            yield build_world()
+            transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
-def test_role_matrix(client, world, name):
+def test_role_matrix(db, client, world, name):
     rule = RULES[name]
     build = ARGS.get(name)
     results, expected = {}, {}
@@ -392,7 +407,7 @@ def admin_paths():
     return seen
 
 
-def test_every_admin_url_is_behind_sign_in_and_the_second_factor(client, world):
+def test_every_admin_url_is_behind_sign_in_and_the_second_factor(db, client, world):
     """The admin rule, for each of Wagtail's and the project's admin URLs."""
     failures = []
     paths = admin_paths()
@@ -417,7 +432,7 @@ def test_every_admin_url_is_behind_sign_in_and_the_second_factor(client, world):
 
 
 @pytest.mark.parametrize("role", ["staff", "finance", "reviewer"])
-def test_admin_people_reach_the_admin_home(client, world, role):
+def test_admin_people_reach_the_admin_home(db, client, world, role):
     client_as(client, world, role)
     response = client.get("/admin/")
     assert response.status_code == 200
@@ -432,7 +447,7 @@ def test_admin_people_reach_the_admin_home(client, world, role):
         ("/admin/users/", {"staff": 200, "finance": REDIRECT, "reviewer": REDIRECT}),
     ],
 )
-def test_project_admin_screens_by_role(client, world, url, expected):
+def test_project_admin_screens_by_role(db, client, world, url, expected):
     for role, wanted in expected.items():
         client_as(client, world, role)
         assert outcome(client.get(url)) == wanted, (url, role)

@@ -168,7 +168,9 @@ def _production_env(**extra):
         "DATABASE_URL": "sqlite:////tmp/pilot-grants-deploy-check.sqlite3",
         **extra,
     }
-    env.pop("DEBUG", None)
+    # The test run's own switches are not part of a deployment.
+    for name in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
     return env
 
 
