@@ -92,7 +92,8 @@ RULES: dict[str, Rule] = {
     ),
     "application_start": Rule(own=(L, R, P, P, P, P)),  # the applicant has one already
     "application_detail": Rule(own=(L, P, P, P, N, N), other=(L, N, N, P, N, N)),
-    "application_step": Rule(own=(L, P, N, N, N, N), other=(L, N, N, N, N, N)),  # a draft
+    # A draft's step: members edit it; staff, who see it, are sent to its summary.
+    "application_step": Rule(own=(L, P, N, R, N, N), other=(L, N, N, R, N, N)),
     "application_withdraw": Rule(own=(L, P, N, N, N, N), other=(L, N, N, N, N, N)),
     "application_pdf": Rule(own=(L, P, P, P, N, N), other=(L, N, N, P, N, N)),
     "application_attachment": Rule(own=(L, P, P, P, N, N), other=(L, N, N, P, N, N)),
