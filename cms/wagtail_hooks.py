@@ -5,7 +5,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from grants.admin_views import ApplicationViewSet, ViewOnlyPermissionPolicy
-from grants.models import Application
+from grants.models import Application, AuditEntry
 from grants.viewsets import GrantsViewSetGroup
 from sites.viewsets import SitesViewSetGroup
 
@@ -175,3 +175,32 @@ def register_convening_menu_item():
     return ProgramStaffMenuItem(
         "Convenings", reverse("convening_index"), icon_name="group", order=320
     )
+
+
+# Accounts and security (issue 8): the audit log and invitations, read-only or
+# create-and-revoke only.
+register_permission_policy(AuditEntry, ViewOnlyPermissionPolicy(AuditEntry))
+
+
+@hooks.register("register_admin_viewset")
+def register_audit_log():
+    from grants.audit_admin import AuditEntryViewSet
+
+    return AuditEntryViewSet()
+
+
+def _register_invitation_policy():
+    from grants.invitation_admin import InvitationPermissionPolicy
+    from grants.models import Invitation
+
+    register_permission_policy(Invitation, InvitationPermissionPolicy(Invitation))
+
+
+_register_invitation_policy()
+
+
+@hooks.register("register_admin_viewset")
+def register_invitations():
+    from grants.invitation_admin import InvitationViewSet
+
+    return InvitationViewSet()

@@ -46,3 +46,19 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
                 "script-src": ["'unsafe-inline'"],
             }
         return parts
+
+
+class AuditActorMiddleware:
+    """Names the signed-in user as the actor of every audited change in this request,
+    including changes made by Django or Wagtail code that never calls a service (role
+    membership edited in the Wagtail user form, for instance)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .services.audit import acting_as
+
+        user = getattr(request, "user", None)
+        with acting_as(user if user is not None and user.is_authenticated else None):
+            return self.get_response(request)

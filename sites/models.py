@@ -153,6 +153,12 @@ class Participant(TimeStampedModel):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def audit_label(self) -> str:
+        """How the audit trail names a participant: without personal data, so that
+        anonymizing the participant leaves nothing of them in the append-only log."""
+        return f"Participant #{self.pk} at site #{self.site_id}"
+
 
 class AttemptResult(models.TextChoices):
     EARNED = "earned", _("Earned")

@@ -3,7 +3,7 @@ answer whether the action is allowed and why. Views turn a refusal into 404 (see
 grants.permissions.require), so a coordinator never learns another site's records exist."""
 
 from grants.permissions import Access, allow, deny
-from grants.roles import is_program_staff
+from grants.roles import is_finance, is_program_staff
 
 
 def coordinates(user, site) -> bool:
@@ -42,3 +42,24 @@ def can_manage_site_records(user, site) -> Access:
 def can_view_participant(user, participant) -> Access:
     """A participant's record and transcript follow their site."""
     return can_view_site(user, participant.site)
+
+
+def can_manage_site_coordinators(user, site) -> Access:
+    """A site's coordinators invite colleagues to coordinate it; program staff manage every
+    site's coordinators."""
+    if coordinates(user, site):
+        return allow("Coordinators invite colleagues to coordinate their own site.")
+    if is_program_staff(user):
+        return allow("Program staff manage every site's coordinators.")
+    return deny("Only the site's coordinators and program staff manage its coordinators.")
+
+
+def can_view_participant_personal_data(user, participant) -> Access:
+    """A participant's email and certificate number are seen by their own site's
+    coordinators, program staff and finance (who pay stipends) only: not by reviewers,
+    applicants, other sites' coordinators or the public."""
+    if coordinates(user, participant.site):
+        return allow("Coordinators see their own site's participants.")
+    if is_program_staff(user) or is_finance(user):
+        return allow("Staff and finance see participants' details.")
+    return deny("Only the site's coordinators, staff and finance see a participant's details.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attempts, imports, public, reports, workspace
+from .views import attempts, coordinators, imports, public, reports, workspace
 
 urlpatterns = [
     path("grant-sites/", public.site_list, name="site_list"),
@@ -65,5 +65,16 @@ urlpatterns = [
         "portal/site-reports/<slug:slug>/files/<int:pk>/remove/",
         reports.report_attachment_delete,
         name="site_report_attachment_remove",
+    ),
+    # A site's coordinators and their invitations (issue 8).
+    path(
+        "portal/sites/<slug:slug>/coordinators/",
+        coordinators.site_coordinators,
+        name="site_coordinators",
+    ),
+    path(
+        "portal/sites/<slug:slug>/coordinators/invitations/<int:pk>/revoke/",
+        coordinators.site_coordinator_invitation_revoke,
+        name="site_coordinator_invitation_revoke",
     ),
 ]

@@ -3,12 +3,7 @@ its payees; only finance approves, rejects and pays; applicants see nothing of s
 
 from grants.permissions import Access, allow, deny
 from grants.roles import is_finance
-
-
-def is_site_coordinator(user, site) -> bool:
-    if not user.is_authenticated:
-        return False
-    return site.coordinator_links.filter(user=user).exists()
+from sites.permissions import coordinates as is_site_coordinator
 
 
 def can_view_site_stipends(user, site) -> Access:

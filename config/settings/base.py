@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "grants.users_app.PilotUsersAppConfig",  # wagtail.users with the role rules
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Names the signed-in user as the actor of audited changes made in the request.
+    "grants.middleware.AuditActorMiddleware",
     # Every view needs a login unless it opts out with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Staff, finance and administrators go no further than the second factor until verified.
@@ -300,3 +302,10 @@ STRIPE_TRANSFER_ATTEMPTS = int(env("STRIPE_TRANSFER_ATTEMPTS", "3"))
 STRIPE_RETRY_DELAY = float(env("STRIPE_RETRY_DELAY", "1.0"))
 # The stripe library logs every request at INFO.
 LOGGING["loggers"]["stripe"] = {"level": "WARNING"}
+
+# Accounts and security (issue 8). Staff never type another person's password in the
+# admin: people set their own through the reset link or their invitation.
+WAGTAILUSERS_PASSWORD_ENABLED = False
+# Participants of closed programs are anonymized this many days after the program ends
+# (manage.py anonymize_participants).
+PARTICIPANT_RETENTION_DAYS = int(env("PARTICIPANT_RETENTION_DAYS", str(3 * 365)))

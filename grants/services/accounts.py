@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from grants.roles import ROLE_GROUPS, Role, role_group
 
-from .audit import audit_record
+from .audit import acting_as, audit_record
 
 User = get_user_model()
 
@@ -49,9 +49,10 @@ def role_grant(*, user, role: Role, actor):
     group = role_group(role)
     if user.groups.filter(pk=group.pk).exists():
         return
-    user.groups.add(group)
+    # The membership signal (grants.signals) writes the audit entry, naming ``actor``.
+    with acting_as(actor):
+        user.groups.add(group)
     user.__dict__.pop("_pilot_group_names", None)
-    audit_record(actor=actor, action="role.granted", obj=user, after={"role": str(role)})
 
 
 @transaction.atomic
@@ -60,9 +61,9 @@ def role_revoke(*, user, role: Role, actor):
     group = role_group(role)
     if not user.groups.filter(pk=group.pk).exists():
         return
-    user.groups.remove(group)
+    with acting_as(actor):
+        user.groups.remove(group)
     user.__dict__.pop("_pilot_group_names", None)
-    audit_record(actor=actor, action="role.revoked", obj=user, before={"role": str(role)})
 
 
 @transaction.atomic

@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -53,7 +55,9 @@ def audit_record(
     if obj is not None:
         entry.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
         entry.object_id = str(obj.pk)
-        entry.object_repr = str(obj)[:255]
+        # A model may name itself without personal data (see Participant.audit_label), so
+        # the trail keeps no name that the retention command would have to erase.
+        entry.object_repr = str(getattr(obj, "audit_label", obj))[:255]
     entry.full_clean()
     entry.save()
     return entry
@@ -63,4 +67,35 @@ def audit_transition(*, actor, obj, action: str, field: str, before, after, note
     """Shorthand for the common case: one state field moved from ``before`` to ``after``."""
     return audit_record(
         actor=actor, action=action, obj=obj, before={field: before}, after={field: after}, note=note
+    )
+
+
+# Who is acting in the current request or command. Set by AuditActorMiddleware for web
+# requests and by ``acting_as`` in services, so that changes made through Django's own
+# machinery (the Wagtail user and group forms, for instance) still name their actor.
+_current_actor: ContextVar = ContextVar("audit_actor", default=None)
+
+
+def current_actor():
+    return _current_actor.get()
+
+
+@contextmanager
+def acting_as(actor):
+    """Attribute every audited change made inside the block to ``actor``."""
+    token = _current_actor.set(actor)
+    try:
+        yield actor
+    finally:
+        _current_actor.reset(token)
+
+
+def audit_personal_data_export(*, actor, what: str, rows: int, file_format: str, note: str = ""):
+    """Record an export that contains people's personal data: who took it, what it
+    covered, how many rows and in which format. Every such export calls this."""
+    return audit_record(
+        actor=actor,
+        action="personal_data.exported",
+        after={"export": what, "rows": rows, "format": file_format},
+        note=note[:1000],
     )

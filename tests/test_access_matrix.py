@@ -1,0 +1,454 @@
+"""Every URL pattern in the project, requested as every role, for the role's own object and
+for someone else's. The expected outcome of each is declared below; a URL without a row
+fails the walk, so no view ships without a decided access rule.
+
+To add a URL: add one row to RULES (its name, the method, the outcome per role for
+"own" and "other") and, if it takes arguments, one entry to ARGS building them from the
+WORLD. Outcomes: 200, LOGIN (302 to the sign-in page), 404, or for the few views that
+answer otherwise REDIRECT (302 elsewhere, e.g. after a POST), 400, 405, 410.
+
+The Wagtail admin is one rule (ADMIN_RULE): every admin URL sends the anonymous and
+people without admin access to sign in, and staff without a verified second factor to
+it; the admin's own permission checks then apply (tested in the tests of each screen)."""
+
+import re
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from grants.models import InvitationKind, MembershipRequest, Review
+from tests import factories
+from tests.auth import login
+from tests.uploads import pdf
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "login"  # 302 to the sign-in page
+TWO_FACTOR = "two-factor"  # 302 to the second-factor page
+REDIRECT = "redirect"  # 302 anywhere else
+ROLES = ("anonymous", "applicant", "reviewer", "staff", "finance", "coordinator")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Expected outcomes, one per role in ROLES order, for the role's own object and for
+    someone else's. ``other`` defaults to ``own`` for URLs that name no object."""
+
+    own: tuple
+    other: tuple | None = None
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+    def expected(self, side: str) -> tuple:
+        return self.own if side == "own" or self.other is None else self.other
+
+
+P = 200  # shorthand in the table: the page is served
+L, N, R = LOGIN, 404, REDIRECT
+PUBLIC = Rule(own=(P, P, P, P, P, P))
+SIGNED_IN = Rule(own=(L, P, P, P, P, P))
+
+# One row per URL name:        anonymous applicant reviewer staff finance coordinator
+RULES: dict[str, Rule] = {
+    # Wagtail's public pages and documents.
+    "wagtail_serve": PUBLIC,
+    "wagtaildocs_serve": Rule(own=(N, N, N, N, N, N)),  # no such document in the world
+    "wagtaildocs_authenticate_with_password": Rule(own=(L, N, N, N, N, N)),
+    # Accounts.
+    "account_login": Rule(own=(P, R, R, R, R, R)),  # signed-in people are sent on
+    "account_logout": Rule(own=(L, 405, 405, 405, 405, 405), method="get"),
+    "password_reset": PUBLIC,
+    "password_reset_done": PUBLIC,
+    "password_reset_confirm": PUBLIC,  # an invalid link says so, for anyone
+    "password_reset_complete": PUBLIC,
+    # Without a device people are sent on to enrol; with one, from enrolment to the code.
+    "two_factor_verify": Rule(own=(L, TWO_FACTOR, TWO_FACTOR, P, P, TWO_FACTOR)),
+    "two_factor_setup": Rule(own=(L, P, P, TWO_FACTOR, TWO_FACTOR, P)),
+    "invitation_accept": Rule(own=(P, 403, 403, 403, 403, 403), other=(N, N, N, N, N, N)),
+    "account_register": Rule(own=(P, R, R, R, R, R)),
+    "account_register_sent": PUBLIC,
+    "email_verification_resend": Rule(own=(L, 405, 405, 405, 405, 405)),  # POST only
+    "email_verify": Rule(own=(400, 400, 400, 400, 400, 400)),  # an invalid token
+    # Portal.
+    "portal_home": SIGNED_IN,
+    "organization_list": SIGNED_IN,
+    "organization_new": SIGNED_IN,
+    "organization_join": SIGNED_IN,
+    "membership_request_cancel": Rule(
+        own=(L, R, N, N, N, N), other=(L, N, N, N, N, N), method="post"
+    ),
+    "organization_detail": Rule(own=(L, P, N, N, N, N), other=(L, N, N, N, N, N)),
+    "organization_edit": Rule(own=(L, P, N, N, N, N), other=(L, N, N, N, N, N)),
+    "membership_request_new": Rule(own=(L, R, R, R, R, R), other=(L, R, R, R, R, R), method="post"),
+    "organization_invite": Rule(own=(L, 400, N, N, N, N), other=(L, N, N, N, N, N), method="post"),
+    "organization_invitation_revoke": Rule(
+        own=(L, R, N, N, N, N), other=(L, N, N, N, N, N), method="post"
+    ),
+    "membership_request_answer": Rule(
+        own=(L, R, N, N, N, N), other=(L, N, N, N, N, N), method="post"
+    ),
+    "application_start": Rule(own=(L, R, P, P, P, P)),  # the applicant has one already
+    "application_detail": Rule(own=(L, P, P, P, N, N), other=(L, N, N, P, N, N)),
+    # A draft's step: members edit it; staff, who see it, are sent to its summary.
+    "application_step": Rule(own=(L, P, N, R, N, N), other=(L, N, N, R, N, N)),
+    "application_withdraw": Rule(own=(L, P, N, N, N, N), other=(L, N, N, N, N, N)),
+    "application_pdf": Rule(own=(L, P, P, P, N, N), other=(L, N, N, P, N, N)),
+    "application_attachment": Rule(own=(L, P, P, P, N, N), other=(L, N, N, P, N, N)),
+    "application_attachment_remove": Rule(
+        own=(L, R, N, N, N, N), other=(L, N, N, N, N, N), method="post"
+    ),
+    # Sites.
+    "site_list": PUBLIC,
+    "site_detail": PUBLIC,
+    "site_coordinators": Rule(own=(L, N, N, P, N, P), other=(L, N, N, P, N, N)),
+    "site_coordinator_invitation_revoke": Rule(
+        own=(L, N, N, R, N, R), other=(L, N, N, R, N, N), method="post"
+    ),
+}
+
+# The admin: one rule for every URL under it, however Wagtail names them.
+ADMIN_PREFIX = "admin/"
+# Admin URLs that need no sign-in: the icon sprite, the script translations, and the
+# admin's sign-in and password-reset pages (which reveal no accounts, like the portal's).
+ADMIN_PUBLIC = {
+    "wagtailadmin_sprite",
+    "wagtailadmin_javascript_catalog",
+    "wagtailadmin_login",
+    "wagtailadmin_password_reset",
+    "wagtailadmin_password_reset_done",
+    "wagtailadmin_password_reset_confirm",
+    "wagtailadmin_password_reset_complete",
+}
+ADMIN_RULE = {
+    "anonymous": LOGIN,
+    "applicant": LOGIN,
+    "coordinator": LOGIN,
+    "staff_unverified": TWO_FACTOR,
+    "finance_unverified": TWO_FACTOR,
+}
+
+
+@dataclass
+class Side:
+    organization: object
+    application: object
+    attachment: object
+    draft: object
+    draft_attachment: object
+    invitation: object
+    invitation_token: str
+    site: object
+    site_invitation: object
+    membership_request: object
+
+
+@dataclass
+class World:
+    users: dict
+    own: Side
+    other: Side
+    rfp: object
+
+
+def _side(*, rfp, award_rfp, draft_rfp, staff, member, name) -> Side:
+    from grants.services.applications import application_submit
+    from grants.services.attachments import application_attachment_add
+    from grants.services.decisions import award_create
+    from grants.services.invitations import invitation_create
+    from sites.services.sites import site_create_from_award
+
+    organization = factories.OrganizationFactory(legal_name=f"{name} Partners")
+    factories.add_member(organization, member)
+    draft = factories.make_application(rfp=rfp, organization=organization)
+    attachment = application_attachment_add(application=draft, upload=pdf(), actor=member)
+    application = application_submit(application=draft, actor=member)
+    # A second, unsubmitted application, for the pages that edit drafts.
+    open_draft = factories.make_application(rfp=draft_rfp, organization=organization)
+    draft_attachment = application_attachment_add(
+        application=open_draft, upload=pdf(), actor=member
+    )
+    invitation, token = invitation_create(
+        kind=InvitationKind.ORGANIZATION_MEMBER,
+        email=f"invitee.{name.lower()}@example.org",
+        organization=organization,
+        actor=member,
+    )
+    awarded = application_submit(
+        application=factories.make_application(rfp=award_rfp, organization=organization),
+        actor=member,
+    )
+    award = award_create(application=awarded, actor=staff, reason="Strong proposal.")
+    site = site_create_from_award(award=award, actor=staff)
+    site_invitation, _ = invitation_create(
+        kind=InvitationKind.SITE_COORDINATOR,
+        email=f"co.{name.lower()}@example.org",
+        site=site,
+        actor=staff,
+    )
+    asker = factories.UserFactory()
+    membership_request = MembershipRequest.objects.create(organization=organization, user=asker)
+    return Side(
+        organization=organization,
+        application=application,
+        attachment=attachment,
+        draft=open_draft,
+        draft_attachment=draft_attachment,
+        invitation=invitation,
+        invitation_token=token,
+        site=site,
+        site_invitation=site_invitation,
+        membership_request=membership_request,
+    )
+
+
+def build_world() -> World:
+    """Two of everything: the roles' own objects, and someone else's."""
+    from sites.services.sites import coordinator_add
+
+    users = {
+        "applicant": factories.UserFactory(email="applicant@example.org"),
+        "reviewer": factories.UserFactory(email="reviewer@example.org", roles=["reviewer"]),
+        "staff": factories.UserFactory(email="staff@example.org", roles=["program_staff"]),
+        "finance": factories.UserFactory(email="finance@example.org", roles=["finance"]),
+        "coordinator": factories.UserFactory(email="coordinator@example.org"),
+    }
+    rfp = factories.make_rfp(slug="matrix-rfp")
+    rfps = {
+        "rfp": rfp,
+        "award_rfp": factories.make_rfp(slug="matrix-awards"),
+        "draft_rfp": factories.make_rfp(slug="matrix-drafts"),
+    }
+    own = _side(**rfps, staff=users["staff"], member=users["applicant"], name="Own")
+    other = _side(**rfps, staff=users["staff"], member=factories.UserFactory(), name="Other")
+    # The applicant asked to join the other organization: that request is theirs.
+    own.membership_request_mine = MembershipRequest.objects.create(
+        organization=other.organization, user=users["applicant"]
+    )
+    other.membership_request_mine = other.membership_request
+    Review.objects.create(
+        application=own.application,
+        reviewer=users["reviewer"],
+        assigned_by=users["staff"],
+        conflict="none",
+    )
+    coordinator_add(site=own.site, user=users["coordinator"], actor=users["staff"])
+    return World(users=users, own=own, other=other, rfp=rfp)
+
+
+# How to fill in each URL's arguments for one side of the world.
+ARGS = {
+    "wagtaildocs_serve": lambda w, s: ["999999", "missing.pdf"],
+    "wagtaildocs_authenticate_with_password": lambda w, s: {"restriction_id": 999999},
+    "password_reset_confirm": lambda w, s: {"uidb64": "MQ", "token": "set-password"},
+    "invitation_accept": lambda w, s: {
+        "token": s.invitation_token if s is w.own else "not-a-real-token"
+    },
+    "email_verify": lambda w, s: {"token": "not-a-real-token"},
+    "membership_request_cancel": lambda w, s: {"pk": s.membership_request_mine.pk},
+    "organization_detail": lambda w, s: {"slug": s.organization.slug},
+    "organization_edit": lambda w, s: {"slug": s.organization.slug},
+    "membership_request_new": lambda w, s: {"slug": w.other.organization.slug},
+    "organization_invite": lambda w, s: {"slug": s.organization.slug},
+    "organization_invitation_revoke": lambda w, s: {
+        "slug": s.organization.slug,
+        "pk": s.invitation.pk,
+    },
+    "membership_request_answer": lambda w, s: {
+        "slug": s.organization.slug,
+        "pk": s.membership_request.pk,
+        "answer": "decline",
+    },
+    "application_start": lambda w, s: {"rfp_id": w.rfp.pk},
+    "application_detail": lambda w, s: {"public_id": s.application.public_id},
+    "application_step": lambda w, s: {"public_id": s.draft.public_id, "step": "organization"},
+    "application_withdraw": lambda w, s: {"public_id": s.application.public_id},
+    "application_pdf": lambda w, s: {"public_id": s.application.public_id},
+    "application_attachment": lambda w, s: {
+        "public_id": s.application.public_id,
+        "pk": s.attachment.pk,
+    },
+    "application_attachment_remove": lambda w, s: {
+        "public_id": s.draft.public_id,
+        "pk": s.draft_attachment.pk,
+    },
+    "site_detail": lambda w, s: {"slug": s.site.slug},
+    "site_coordinators": lambda w, s: {"slug": s.site.slug},
+    "site_coordinator_invitation_revoke": lambda w, s: {
+        "slug": s.site.slug,
+        "pk": s.site_invitation.pk,
+    },
+    "wagtail_serve": lambda w, s: [""],
+}
+
+
+def walk(patterns=None, prefix="", namespace=""):
+    """(route text, full name, pattern) for every URL pattern in the project."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}{pattern.namespace}:"
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else ""
+            yield prefix + str(pattern.pattern), name, pattern
+
+
+ROUTE_PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+SAMPLES = {"int": "1", "uuid": str(uuid.UUID(int=1)), "path": "x", "slug": "x", "str": "x"}
+
+
+def sample_path(route: str) -> str:
+    """A concrete path matching ``route`` (mixed route and regex text), with dummy values."""
+
+    text = re.sub(r"\(\?P<\w+>[^()]*\)", "1", route)  # regex groups first
+    text = text.replace("^", "").replace("$", "").replace(".*", "x").replace("\\.", ".")
+    return "/" + ROUTE_PARAM.sub(lambda m: SAMPLES.get(m["converter"] or "str", "x"), text)
+
+
+def outcome(response) -> object:
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        # /admin/login/ itself only redirects to the one sign-in page.
+        if location.startswith((reverse("account_login"), "/admin/login/")):
+            return LOGIN
+        if location.startswith(reverse("two_factor_verify")):
+            return TWO_FACTOR
+        return REDIRECT
+    return response.status_code
+
+
+def client_as(client, world, role, *, verified=True):
+    client.logout()
+    if role != "anonymous":
+        user = world.users[role]
+        if verified:
+            login(client, user)
+        else:
+            client.force_login(user)
+    return client
+
+
+def request(client, world, role, url, rule):
+    """One request inside a savepoint that is rolled back, so an action a role may take
+    (withdrawing, revoking) leaves the world as it was for the next role."""
+    with transaction.atomic():
+        client_as(client, world, role)
+        response = getattr(client, rule.method)(url, rule.data)
+        transaction.set_rollback(True)
+    assert "Content-Security-Policy" in response, f"{url} has no CSP header"
+    return outcome(response)
+
+
+def project_urls():
+    return [(route, name) for route, name, _ in walk() if not route.startswith(ADMIN_PREFIX)]
+
+
+def test_every_url_has_a_declared_rule():
+    missing = [
+        f"{route} ({name or 'unnamed'})"
+        for route, name in project_urls()
+        if (name or route) not in RULES
+    ]
+    assert not missing, "URLs without a declared access rule: " + ", ".join(missing)
+
+
+def test_no_rule_names_a_url_that_does_not_exist():
+    names = {name or route for route, name in project_urls()}
+    assert set(RULES) <= names, sorted(set(RULES) - names)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module inside a transaction rolled back at its end; each test
+    runs in a savepoint within it, and each request in a savepoint within that."""
+    from django.apps import apps
+    from django.core.files.storage import FileSystemStorage
+
+    from grants.files import private_storage
+
+    storage = FileSystemStorage(location=tmp_path_factory.mktemp("private"), base_url=None)
+    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
+        for model in apps.get_models():
+            for model_field in model._meta.fields:
+                if getattr(model_field, "_storage_callable", None) is private_storage:
+                    patch.setattr(model_field, "storage", storage)
+        with transaction.atomic():
+            yield build_world()
+            transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_role_matrix(db, client, world, name):
+    rule = RULES[name]
+    build = ARGS.get(name)
+    results, expected = {}, {}
+    for side_name in ("own", "other"):
+        side = getattr(world, side_name)
+        args = build(world, side) if build else None
+        if isinstance(args, list):
+            url = reverse(name, args=args)
+        else:
+            url = reverse(name, kwargs=args) if args else reverse(name)
+        for role, wanted in zip(ROLES, rule.expected(side_name), strict=True):
+            results[(side_name, role)] = request(client, world, role, url, rule)
+            expected[(side_name, role)] = wanted
+    wrong = {key: (results[key], expected[key]) for key in results if results[key] != expected[key]}
+    assert not wrong, f"{name}: (got, expected) {wrong}"
+
+
+def admin_paths():
+    seen = []
+    for route, name, _pattern in walk():
+        if route.startswith(ADMIN_PREFIX):
+            seen.append((sample_path(route), name or route))
+    return seen
+
+
+def test_every_admin_url_is_behind_sign_in_and_the_second_factor(db, client, world):
+    """The admin rule, for each of Wagtail's and the project's admin URLs."""
+    failures = []
+    paths = admin_paths()
+    assert len(paths) > 100
+    for path, _name in paths:
+        resolve(path)  # the sample really is one of the admin's URLs
+    for who, wanted in ADMIN_RULE.items():
+        role, _, state = who.partition("_")
+        client_as(client, world, role, verified=state != "unverified")
+        for path, name in paths:
+            if name in ADMIN_PUBLIC:
+                continue
+            with transaction.atomic():
+                response = client.get(path)
+                transaction.set_rollback(True)
+            got = outcome(response)
+            # The admin's JSON API answers a refused person with 403 instead of a
+            # redirect; either way nothing is shown.
+            if got != wanted and not (wanted == LOGIN and got == 403):
+                failures.append((path, name, who, got))
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("role", ["staff", "finance", "reviewer"])
+def test_admin_people_reach_the_admin_home(db, client, world, role):
+    client_as(client, world, role)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "Content-Security-Policy" in response
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/admin/audit/", {"staff": 200, "finance": 200, "reviewer": REDIRECT}),
+        ("/admin/invitations/", {"staff": 200, "finance": REDIRECT, "reviewer": REDIRECT}),
+        ("/admin/users/", {"staff": 200, "finance": REDIRECT, "reviewer": REDIRECT}),
+    ],
+)
+def test_project_admin_screens_by_role(db, client, world, url, expected):
+    for role, wanted in expected.items():
+        client_as(client, world, role)
+        assert outcome(client.get(url)) == wanted, (url, role)
