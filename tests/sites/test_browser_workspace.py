@@ -43,7 +43,9 @@ def test_coordinator_uploads_roster_and_attempts_and_corrects_one(page, site, co
     ]
     choose_file(page, csv_upload("roster.csv", bad))
     page.get_by_role("button", name="Check the file").click()
-    page.get_by_text('Row 3, column district: "Atlantis" is not in the district directory.').wait_for()
+    page.get_by_text(
+        'Row 3, column district: "Atlantis" is not in the district directory.'
+    ).wait_for()
     assert page.get_by_role("button", name="Confirm and import").count() == 0
     assert not Participant.objects.filter(site=site).exists()
 
