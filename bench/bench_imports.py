@@ -39,13 +39,13 @@ def _measure() -> dict:
         program = factories.ProgramFactory(max_attempts=5)
         rfp = factories.make_rfp(program=program)
         organization = factories.OrganizationFactory()
-        application = factories.make_application(rfp=rfp, organization=organization)
+        application = factories.make_application(
+            rfp=rfp, organization=organization, status="submitted"
+        )
         from grants.services.decisions import award_create
         from sites.services.sites import site_create_from_award
 
         staff = factories.UserFactory(roles=["program_staff"])
-        application.status = "submitted"
-        application.save()
         site = site_create_from_award(
             award=award_create(application=application, actor=staff, reason="Bench."),
             actor=staff,
