@@ -255,11 +255,8 @@ def import_write(*, batch_id: int) -> ImportBatch:
     """Write a confirmed file in one transaction. Idempotent: a batch that is no longer
     importing (already imported, say, by an earlier try of the task) is left alone."""
     with transaction.atomic():
-        batch = (
-            ImportBatch.objects.select_for_update()
-            .select_related("site", "confirmed_by")
-            .get(pk=batch_id)
-        )
+        # No select_related: PostgreSQL cannot lock the nullable side of an outer join.
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status != ImportStatus.IMPORTING:
             return batch
         with batch.file.open("rb") as handle:
