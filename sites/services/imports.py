@@ -255,8 +255,10 @@ def import_write(*, batch_id: int) -> ImportBatch:
     """Write a confirmed file in one transaction. Idempotent: a batch that is no longer
     importing (already imported, say, by an earlier try of the task) is left alone."""
     with transaction.atomic():
+        # Lock the batch row only: PostgreSQL refuses FOR UPDATE on the nullable side of
+        # the outer join that confirmed_by needs.
         batch = (
-            ImportBatch.objects.select_for_update()
+            ImportBatch.objects.select_for_update(of=("self",))
             .select_related("site", "confirmed_by")
             .get(pk=batch_id)
         )
