@@ -50,6 +50,8 @@ P = 200  # shorthand in the table: the page is served
 L, N, R = LOGIN, 404, REDIRECT
 PUBLIC = Rule(own=(P, P, P, P, P, P))
 SIGNED_IN = Rule(own=(L, P, P, P, P, P))
+# A site's pages: its coordinator and program staff; anyone else 404.
+WORKSPACE = Rule(own=(L, N, N, P, N, P), other=(L, N, N, P, N, N))
 
 # One row per URL name:        anonymous applicant reviewer staff finance coordinator
 RULES: dict[str, Rule] = {
@@ -107,6 +109,51 @@ RULES: dict[str, Rule] = {
     "site_coordinator_invitation_revoke": Rule(
         own=(L, N, N, R, N, R), other=(L, N, N, R, N, N), method="post"
     ),
+    # Coordinator workspace (sites/permissions.py): own sites, staff see all, else 404.
+    # The list is each person's own sites: for people with none, an empty page.
+    "workspace_sites": SIGNED_IN,
+    "workspace_site": WORKSPACE,
+    "workspace_roster": WORKSPACE,
+    "workspace_attempts": WORKSPACE,
+    "workspace_attempt_add": WORKSPACE,
+    "workspace_attempt_correct": WORKSPACE,
+    "workspace_participant": WORKSPACE,
+    "workspace_transcript_pdf": WORKSPACE,
+    "workspace_export": WORKSPACE,
+    "workspace_upload": WORKSPACE,
+    "workspace_import": WORKSPACE,
+    "workspace_import_confirm": Rule(
+        own=(L, N, N, R, N, R), other=(L, N, N, R, N, N), method="post"
+    ),
+    # Site reports: coordinators edit their own; staff read every one.
+    "site_report_list": SIGNED_IN,
+    "site_report": WORKSPACE,
+    "site_report_autosave": Rule(
+        own=(L, N, N, N, N, 400), other=(L, N, N, N, N, N), method="post"
+    ),  # an empty autosave is bad input
+    "site_report_attachment": WORKSPACE,
+    "site_report_attachment_remove": Rule(
+        own=(L, N, N, N, N, R), other=(L, N, N, N, N, N), method="post"
+    ),
+    # Stipends: finance see every site; a coordinator their own, and requests for it.
+    "stipend_sites": Rule(own=(L, P, P, P, P, R)),  # one site: sent straight to it
+    "site_stipends": Rule(own=(L, N, N, N, P, P), other=(L, N, N, N, P, N)),
+    "site_stipends_submit": Rule(own=(L, N, N, N, N, R), other=(L, N, N, N, N, N), method="post"),
+    "payee_invite": Rule(own=(L, N, N, N, R, R), other=(L, N, N, N, R, N), method="post"),
+    # Public onboarding links: Stripe is not configured in tests, so a valid link shows
+    # the problem page (200) instead of sending on to Stripe; a forged one is 404.
+    "payee_onboarding": Rule(own=(P, P, P, P, P, P), other=(N, N, N, N, N, N)),
+    "payee_onboarding_done": PUBLIC,
+    # Without Stripe configured the webhook does not exist (404); a configured one
+    # refuses a missing signature with 400 (tests/stipends/test_webhooks.py).
+    "stripe_webhook": Rule(own=(N, N, N, N, N, N), method="post"),
+    # Convening: signing up sends anyone signed in back to the page.
+    "convening_register": Rule(own=(L, R, R, R, R, R), method="post"),
+    # Nobody in the world is registered: there is no registration to cancel.
+    "convening_cancel": Rule(own=(L, N, N, N, N, N), method="post"),
+    "convening_stories_export": Rule(own=(N, N, N, N, N, N)),  # nothing published yet
+    # A group's input: its facilitator (the coordinator facilitates "own") and staff.
+    "convening_session_input": WORKSPACE,
 }
 
 # The admin: one rule for every URL under it, however Wagtail names them.
@@ -122,6 +169,49 @@ ADMIN_PUBLIC = {
     "wagtailadmin_password_reset_confirm",
     "wagtailadmin_password_reset_complete",
 }
+# The project's own admin screens that check each object themselves answer a signed-in
+# person without access with 404 (405 for a GET of a POST-only action, before any
+# check), instead of Wagtail's redirect: the review and decision screens, mounted ahead
+# of Wagtail's admin. The anonymous and the unverified are still sent to sign in and to
+# the second factor. Their outcomes per role are declared in ADMIN_RULES below.
+ADMIN_REFUSED_WITH_404 = ("reviewing:",)
+
+# Explicit rows for the project's important admin screens.
+#                           anonymous applicant reviewer staff finance coordinator
+ADMIN_RULES: dict[str, Rule] = {
+    "reviewing:my_reviews": Rule(own=(L, N, P, N, N, N)),
+    # The reviewer's own review; someone else's is 404 to them.
+    "reviewing:review": Rule(own=(L, N, P, N, N, N), other=(L, N, N, N, N, N)),
+    "reviewing:staff_applications": Rule(own=(L, N, N, P, N, N)),
+    "reviewing:staff_application": Rule(own=(L, N, N, P, N, N)),
+    "reviewing:decide": Rule(own=(L, N, N, 400, N, N), method="post"),  # empty: the errors
+    "reviewing:dashboard": Rule(own=(L, N, N, P, N, N)),
+    "reviewing:installments": Rule(own=(L, N, N, P, P, N)),
+    "reviewing:installment_release": Rule(own=(L, N, N, R, R, N), method="post"),
+    "reviewing:installment_pay": Rule(own=(L, N, N, N, R, N), method="post"),
+    # Stipend administration is finance's; program staff get 404.
+    "stipends_admin_ledger": Rule(own=(L, L, N, N, P, L)),
+    "stipends_admin_requests": Rule(own=(L, L, N, N, P, L)),
+    "stipends_admin_payees": Rule(own=(L, L, N, N, P, L)),
+    "stipends_admin_batches": Rule(own=(L, L, N, N, P, L)),
+    "stipends_admin_site": Rule(own=(L, L, N, N, P, L)),
+    # Site reports and convenings are program staff's.
+    "site_report_tracker": Rule(own=(L, L, N, P, N, L)),
+    "site_report_review": Rule(own=(L, L, N, P, N, L)),
+    "convening_index": Rule(own=(L, L, N, P, N, L)),
+    "convening_admin": Rule(own=(L, L, N, P, N, L)),
+}
+ADMIN_ARGS = {
+    "reviewing:review": lambda w, s: {"pk": s.review.pk},
+    "reviewing:staff_application": lambda w, s: {"public_id": s.application.public_id},
+    "reviewing:decide": lambda w, s: {"public_id": s.application.public_id},
+    "reviewing:installment_release": lambda w, s: {"pk": s.installment.pk},
+    "reviewing:installment_pay": lambda w, s: {"pk": s.installment.pk},
+    "stipends_admin_site": lambda w, s: {"pk": s.site.pk},
+    "site_report_review": lambda w, s: {"pk": s.report_attachment.report_id},
+    "convening_admin": lambda w, s: {"pk": w.convening.pk},
+}
+
 ADMIN_RULE = {
     "anonymous": LOGIN,
     "applicant": LOGIN,
@@ -235,7 +325,91 @@ def build_world() -> World:
         conflict="none",
     )
     coordinator_add(site=own.site, user=users["coordinator"], actor=users["staff"])
-    return World(users=users, own=own, other=other, rfp=rfp)
+    other_coordinator = factories.UserFactory(email="co.other@example.org")
+    coordinator_add(site=other.site, user=other_coordinator, actor=users["staff"])
+    _site_records(own, coordinator=users["coordinator"], reviewer=users["reviewer"], name="Own")
+    _site_records(other, coordinator=other_coordinator, reviewer=None, name="Other")
+    world = World(users=users, own=own, other=other, rfp=rfp)
+    _convening(world, program=rfp.program, staff=users["staff"])
+    return world
+
+
+def _site_records(side: Side, *, coordinator, reviewer, name) -> None:
+    """A site's participant, attempt, import batch, report attachment and payee, and a
+    review of the side's application (the reviewer's own, or another reviewer's)."""
+    from datetime import date
+
+    from sites.services.attempts import attempt_record
+    from sites.services.reports import report_attachment_add
+    from sites.services.sites import participant_add
+    from stipends.payouts import onboarding_token, payee_for
+    from tests.sites.imports import roster_csv, upload
+
+    side.participant = participant_add(
+        site=side.site,
+        first_name="Pat",
+        last_name=name,
+        email=f"pat.{name.lower()}@example.org",
+        role="teacher",
+        district=factories.district("Bellevue School District"),
+        actor=coordinator,
+    )
+    side.attempt = attempt_record(
+        participant=side.participant,
+        micro_credential=factories.micro_credential("ECS"),
+        number=1,
+        submitted_on=date(2026, 10, 1),
+        result="earned",
+        actor=coordinator,
+    )
+    side.import_batch = upload(
+        side.site,
+        "roster",
+        roster_csv(f"Lee,{name},lee.{name.lower()}@example.org,teacher,Bellevue School District,,"),
+        coordinator,
+    )
+    side.report_attachment = report_attachment_add(site=side.site, upload=pdf(), actor=coordinator)
+    side.payee_token = onboarding_token(payee_for(side.participant))
+    side.review = Review.objects.get_or_create(
+        application=side.application,
+        reviewer=reviewer or factories.UserFactory(roles=["reviewer"]),
+        defaults={"assigned_by": coordinator, "conflict": "none"},
+    )[0]
+    side.installment = side.site.award.installments.order_by("sequence").first()
+
+
+def _convening(world: World, *, program, staff) -> None:
+    """One published convening page with two groups: the coordinator facilitates the
+    "own" one, nobody the "other"."""
+    from datetime import date
+
+    from cms.convening.services import convening_sessions_set
+    from cms.services import convening_page_create
+
+    page = convening_page_create(
+        program=program,
+        title="Matrix convening",
+        slug="matrix-convening",
+        event_date=date(2027, 10, 14),
+        place="Tacoma",
+        intro="<p>Come.</p>",
+        actor=staff,
+    )
+    convening_sessions_set(
+        page=page,
+        sessions=[
+            {
+                "structure": "alignment",
+                "title": "Standards",
+                "prompt": "Align?",
+                "facilitator": world.users["coordinator"],
+            },
+            {"structure": "platforms", "title": "Platforms", "prompt": "Which?"},
+        ],
+        actor=staff,
+    )
+    world.convening = page
+    world.own.session, world.other.session = page.sessions.order_by("sort_order")
 
 
 # How to fill in each URL's arguments for one side of the world.
@@ -281,6 +455,40 @@ ARGS = {
         "pk": s.site_invitation.pk,
     },
     "wagtail_serve": lambda w, s: [""],
+    **{
+        name: (lambda w, s: {"slug": s.site.slug})
+        for name in (
+            "workspace_site",
+            "workspace_roster",
+            "workspace_attempts",
+            "workspace_attempt_add",
+            "site_report",
+            "site_report_autosave",
+            "site_stipends",
+            "site_stipends_submit",
+        )
+    },
+    "workspace_attempt_correct": lambda w, s: {"slug": s.site.slug, "pk": s.attempt.pk},
+    "workspace_participant": lambda w, s: {"slug": s.site.slug, "pk": s.participant.pk},
+    "workspace_transcript_pdf": lambda w, s: {"slug": s.site.slug, "pk": s.participant.pk},
+    "workspace_export": lambda w, s: {"slug": s.site.slug, "kind": "roster", "file_format": "csv"},
+    "workspace_upload": lambda w, s: {"slug": s.site.slug, "kind": "roster"},
+    "workspace_import": lambda w, s: {"slug": s.site.slug, "public_id": s.import_batch.public_id},
+    "workspace_import_confirm": lambda w, s: {
+        "slug": s.site.slug,
+        "public_id": s.import_batch.public_id,
+    },
+    "site_report_attachment": lambda w, s: {"slug": s.site.slug, "pk": s.report_attachment.pk},
+    "site_report_attachment_remove": lambda w, s: {
+        "slug": s.site.slug,
+        "pk": s.report_attachment.pk,
+    },
+    "payee_invite": lambda w, s: {"slug": s.site.slug, "participant_id": s.participant.pk},
+    "payee_onboarding": lambda w, s: {"token": s.payee_token if s is w.own else "not-a-real-token"},
+    "convening_register": lambda w, s: {"pk": w.convening.pk},
+    "convening_cancel": lambda w, s: {"pk": w.convening.pk},
+    "convening_stories_export": lambda w, s: {"pk": w.convening.pk, "file_format": "csv"},
+    "convening_session_input": lambda w, s: {"pk": s.session.pk},
 }
 
 
@@ -381,10 +589,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             transaction.set_rollback(True)
 
 
-@pytest.mark.parametrize("name", sorted(RULES))
+@pytest.mark.parametrize("name", sorted(RULES) + sorted(ADMIN_RULES))
 def test_role_matrix(db, client, world, name):
-    rule = RULES[name]
-    build = ARGS.get(name)
+    rule = RULES.get(name) or ADMIN_RULES[name]
+    build = ARGS.get(name) or ADMIN_ARGS.get(name)
     results, expected = {}, {}
     for side_name in ("own", "other"):
         side = getattr(world, side_name)
@@ -398,6 +606,20 @@ def test_role_matrix(db, client, world, name):
             expected[(side_name, role)] = wanted
     wrong = {key: (results[key], expected[key]) for key in results if results[key] != expected[key]}
     assert not wrong, f"{name}: (got, expected) {wrong}"
+
+
+def test_admin_rules_name_admin_urls():
+    names = {name for _path, name in admin_paths()}
+    assert set(ADMIN_RULES) <= names, sorted(set(ADMIN_RULES) - names)
+    assert not set(ADMIN_RULES) & set(RULES)
+
+
+def test_the_site_list_shows_only_ones_own_sites(db, client, world):
+    for role, shown in [("applicant", []), ("finance", []), ("coordinator", [world.own.site])]:
+        client_as(client, world, role)
+        body = client.get(reverse("workspace_sites")).content.decode()
+        for site in (world.own.site, world.other.site):
+            assert (site.name in body) == (site in shown), (role, site.name)
 
 
 def admin_paths():
@@ -427,7 +649,10 @@ def test_every_admin_url_is_behind_sign_in_and_the_second_factor(db, client, wor
             got = outcome(response)
             # The admin's JSON API answers a refused person with 403 instead of a
             # redirect; either way nothing is shown.
-            if got != wanted and not (wanted == LOGIN and got == 403):
+            refused = {403}
+            if name.startswith(ADMIN_REFUSED_WITH_404) and role != "anonymous":
+                refused = {404, 405}
+            if got != wanted and not (wanted == LOGIN and got in refused):
                 failures.append((path, name, who, got))
     assert not failures, failures
 

@@ -212,3 +212,19 @@ def test_a_roster_that_changed_since_the_preview_is_checked_again(site, coordina
     assert second.status == "imported" and second.counts["unchanged"] == 1
     assert Participant.objects.filter(site=site).count() == 1
     assert ImportBatch.objects.filter(site=site, status="imported").count() == 2
+
+
+def test_confirming_through_the_workspace_imports_the_file(client, site, coordinator):
+    """The confirm page writes the file (on PostgreSQL it once failed with a 500: the
+    batch was locked across a nullable join)."""
+    from django.urls import reverse
+
+    from tests.auth import login
+
+    batch = upload(site, "roster", roster_csv(JOSE), coordinator)
+    login(client, coordinator)
+    url = reverse("workspace_import_confirm", args=[site.slug, batch.public_id])
+    assert client.post(url).status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == "imported"
+    assert Participant.objects.filter(site=site, email="jose.nunez@example.org").exists()
