@@ -28,9 +28,24 @@ def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(
         reason="needs PostgreSQL row locks under real concurrency; SQLite serializes all writes"
     )
+    unsafe = []
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip)
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            unsafe.append(item.nodeid)
+    # A transactional test without serialized_rollback empties the database and lets
+    # post_migrate re-create content types under new ids; the next serialized test then
+    # cannot restore the reference data (a duplicate-key error on PostgreSQL only).
+    if unsafe:
+        raise pytest.UsageError(
+            "Transactional tests must also set serialized_rollback=True: " + ", ".join(unsafe)
+        )
 
 
 @pytest.fixture

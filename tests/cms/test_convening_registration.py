@@ -180,7 +180,7 @@ def test_coordinators_see_the_site_reports_link(client, coordinator):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_registrations_never_exceed_capacity(convening):
     import threading
 

@@ -37,8 +37,9 @@ def test_a_coordinator_invites_a_colleague_and_cannot_reach_another_site(page):
     page.get_by_role("link", name=f"Coordinators of {own.name}").click()
     page.get_by_label("Colleague's email address").fill("co.coordinator@example.org")
     page.get_by_role("button", name="Send the invitation").click()
-    assert page.get_by_text("We emailed an invitation to co.coordinator@example.org").is_visible()
-    assert page.get_by_text("co.coordinator@example.org, expires").is_visible()
+    # wait_for, not is_visible: the answer to the POST may not have loaded yet.
+    page.get_by_text("We emailed an invitation to co.coordinator@example.org").wait_for()
+    page.get_by_text("co.coordinator@example.org, expires").wait_for()
 
     # Editing the address to the other site's finds nothing there.
     response = page.goto(page.url.replace(own.slug, other.slug))
@@ -51,5 +52,5 @@ def test_staff_sign_in_with_totp_and_read_the_audit_log(page):
     staff = factories.UserFactory(email="staff.c@example.org", roles=["program_staff"])
     sign_in(page, staff, next_path="/admin/audit/")
     page.wait_for_url("**/admin/audit/")
-    assert page.get_by_role("cell", name="auth.two_factor_verified").first.is_visible()
-    assert page.get_by_role("cell", name="auth.login").first.is_visible()
+    page.get_by_role("cell", name="auth.two_factor_verified").first.wait_for()
+    page.get_by_role("cell", name="auth.login").first.wait_for()
