@@ -42,8 +42,11 @@ demo: install
 	trap 'kill $$QPID 2>/dev/null' EXIT INT TERM; \
 	DATABASE_URL=$(DEMO_DB) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Two workers (pytest-xdist): each gets its own test database.
+TEST_WORKERS ?= 2
+
 test: install system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check .
