@@ -90,7 +90,7 @@ def test_report_from_draft_to_accepted_and_the_packet(
     admin.goto(f"/admin/convenings/{convening.pk}/")
     # Tests run the task queue in-process, so the request that asks for the packet also
     # builds it; on a busy machine that takes a while.
-    admin.set_default_timeout(120_000)
+    admin.set_default_timeout(300_000)
     admin.get_by_role("button", name="Build the packet").click()
     link = admin.get_by_role("link", name="Download the packet (PDF)")
     link.wait_for()
