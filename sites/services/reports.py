@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from grants.files import DOCUMENT_KINDS, MAX_DOCUMENT_BYTES, safe_filename, validate_upload
 from grants.models import InstallmentStatus, Milestone, Program
+from grants.services.attachments import document_store
 from grants.services.audit import audit_record, audit_transition
 from grants.services.decisions import installment_release
 from grants.services.email import email_queue
@@ -168,9 +168,6 @@ def site_report_return(*, report: SiteReport, actor, comments: str) -> SiteRepor
     return report
 
 
-MAX_REPORT_ATTACHMENTS = 10
-
-
 def _editable(site: GrantSite) -> SiteReport:
     report, _ = SiteReport.objects.select_for_update().get_or_create(site=site)
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
@@ -188,33 +185,15 @@ def report_attachment_add(*, site: GrantSite, upload, actor, label: str = "") ->
     """Attach a file to the site's draft or returned report: PDF, DOCX or XLSX judged by
     content, at most 10 MB and ten files, stored privately."""
     report = _editable(site)
-    try:
-        kind = validate_upload(upload, kinds=DOCUMENT_KINDS, max_bytes=MAX_DOCUMENT_BYTES)
-    except ValidationError as error:
-        name = (upload.name or "").rsplit("/", 1)[-1] if upload is not None else ""
-        raise ValidationError(
-            {"file": [f"{name}: {m}" if name else m for m in error.messages]}
-        ) from error
-    if report.attachments.count() >= MAX_REPORT_ATTACHMENTS:
-        raise ValidationError(
-            {"file": f"A report holds at most {MAX_REPORT_ATTACHMENTS} files. Remove one first."}
-        )
-    original_name = (upload.name or "file").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
-    attachment = ReportAttachment(
-        report=report,
-        label=" ".join(label.split())[:200],
-        original_name=original_name,
-        content_type=kind.content_type,
-        size=upload.size,
-        uploaded_by=actor,
+    attachment = document_store(
+        upload=upload,
+        held=report.attachments.count(),
+        holder="A report",
+        build=lambda **fields: ReportAttachment(
+            report=report, uploaded_by=actor, label=" ".join(label.split())[:200], **fields
+        ),
     )
-    attachment.file.save(safe_filename(original_name, kind), upload, save=False)
-    try:
-        attachment.full_clean()
-        attachment.save()
-    except Exception:
-        attachment.file.storage.delete(attachment.file.name)
-        raise
+    original_name = attachment.original_name
     audit_record(
         actor=actor,
         action="report.attachment_added",
