@@ -370,6 +370,11 @@ class ImportBatch(TimeStampedModel):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     preview = models.JSONField(_("preview rows"), default=list, blank=True)
+    # What a clean preview would write, and a digest of the site data it was checked
+    # against: confirming writes the plan while the digest still matches. Cleared once
+    # written.
+    plan = models.JSONField(_("planned rows"), default=dict, blank=True)
+    checked_state = models.CharField(_("checked against"), max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

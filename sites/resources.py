@@ -6,6 +6,7 @@ per file, so checking 10,000 rows costs a handful of queries rather than several
 and new rows are written with ``bulk_create``. The rules are the services' rules
 (sites.services.attempts.attempt_rule_errors); the resources only apply them to a file."""
 
+import hashlib
 from collections import defaultdict
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -32,6 +33,10 @@ ROSTER_COLUMNS = [
     "certificate_number",
 ]
 ATTEMPT_COLUMNS = ["email", "micro_credential", "attempt", "submitted_on", "result"]
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _text(value) -> str:
@@ -128,6 +133,9 @@ class SiteImportResource(resources.ModelResource):
         self.progress = progress
         self.originals = {}
         self.created = []
+        # What a preview found it would write, kept so that confirming writes it directly.
+        self.planned_new = []
+        self.planned_updates = []
         self.processed = 0
         # Problems found in the file as a whole (such as a repeated row), by data row index.
         self.file_errors = defaultdict(dict)
@@ -174,14 +182,21 @@ class SiteImportResource(resources.ModelResource):
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
         try:
-            # Uniqueness is checked against the preloaded rows, not with a query per row.
+            # Uniqueness is checked against the preloaded rows, not with a query per row, and
+            # related rows (site, district, participant, micro-credential) were resolved from
+            # rows loaded for this file, so they need no query each to prove they exist.
             instance.full_clean(
-                exclude=list(errors), validate_unique=False, validate_constraints=False
+                exclude=list(errors) + self.related_fields(),
+                validate_unique=False,
+                validate_constraints=False,
             )
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    def related_fields(self) -> list[str]:
+        return [f.name for f in self._meta.model._meta.concrete_fields if f.is_relation]
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or instance.pk is None:
@@ -195,7 +210,8 @@ class SiteImportResource(resources.ModelResource):
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if dry_run:
-            # A preview writes nothing.
+            # A preview writes nothing, but keeps what it would write.
+            self.planned_new.extend(self.create_instances)
             self.create_instances.clear()
             return
         self.created.extend(self.create_instances)
@@ -203,6 +219,7 @@ class SiteImportResource(resources.ModelResource):
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if dry_run:
+            self.planned_updates.extend(self.update_instances)
             self.update_instances.clear()
             return
         super().bulk_update(using_transactions, dry_run, raise_errors, batch_size, result)
@@ -216,6 +233,51 @@ class SiteImportResource(resources.ModelResource):
         instance.updated_at = timezone.now()
         if instance.pk is None:
             instance.created_at = instance.updated_at
+
+    # The plan: what a clean preview would write, as JSON, so that confirming a file whose
+    # site has not changed since the preview writes it without checking every row again.
+    plan_fields: list[str] = []
+
+    def plan(self) -> dict:
+        """What the preview just checked would write: new rows and updated rows, each as
+        the values of ``plan_fields`` (with the primary key for updates)."""
+
+        def values(instance, with_pk=False):
+            row = {name: _plain(getattr(instance, name)) for name in self.plan_fields}
+            if with_pk:
+                row["id"] = instance.pk
+            return row
+
+        return {
+            "new": [values(i) for i in self.planned_new],
+            "updated": [values(i, with_pk=True) for i in self.planned_updates],
+        }
+
+    def instances_from(self, rows: list[dict]) -> list:
+        model = self._meta.model
+        converters = {name: model._meta.get_field(name).to_python for name in self.plan_fields}
+        return [
+            model(
+                **{name: converters[name](value) for name, value in row.items() if name != "id"},
+                **({"id": row["id"]} if "id" in row else {}),
+            )
+            for row in rows
+        ]
+
+    def state(self) -> str:
+        """A digest of everything this site's rows are checked against. The preview records
+        it; confirming writes the preview's plan only while it is unchanged."""
+        digest = hashlib.sha256()
+        for part in self.state_parts():
+            digest.update(repr(part).encode())
+        return digest.hexdigest()
+
+    def state_parts(self):
+        raise NotImplementedError
+
+    def write_plan(self, plan: dict, counts: dict) -> None:
+        """Write a plan that was checked against the site as it still is."""
+        raise NotImplementedError
 
     def preview_data(self, dataset):
         """Check every row and report what confirming would do, writing nothing. The
@@ -278,18 +340,59 @@ class ParticipantResource(SiteImportResource):
             # The same address in another case is the same person: keep it as stored.
             instance.email = stored_email
 
+    plan_fields = [
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "district_id",
+        "school",
+        "certificate_number",
+    ]
+
+    def state_parts(self):
+        yield self.site.pk
+        yield list(District.objects.order_by("pk").values_list("pk", flat=True))
+        yield from (
+            Participant.objects.filter(site=self.site)
+            .order_by("pk")
+            .values_list("pk", *(f.attname for f in self.compared_fields()))
+        )
+
+    def write_plan(self, plan: dict, counts: dict) -> None:
+        now = timezone.now()
+        new = self.instances_from(plan["new"])
+        for participant in new:
+            participant.site = self.site
+            participant.created_at = participant.updated_at = now
+        Participant.objects.bulk_create(new, batch_size=1000)
+        updated = self.instances_from(plan["updated"])
+        for participant in updated:
+            participant.site = self.site
+            participant.updated_at = now
+        Participant.objects.bulk_update(updated, self.get_bulk_update_fields(), batch_size=1000)
+        self.created = new
+        self.record_import(new=len(new), updated=len(updated), unchanged=counts.get("unchanged", 0))
+
     def after_import(self, dataset, result, **kwargs):
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             return
         totals = result.totals
+        self.record_import(
+            new=totals[RowResult.IMPORT_TYPE_NEW],
+            updated=totals[RowResult.IMPORT_TYPE_UPDATE],
+            unchanged=totals[RowResult.IMPORT_TYPE_SKIP],
+        )
+
+    def record_import(self, *, new: int, updated: int, unchanged: int) -> None:
         audit_record(
             actor=self.actor,
             action="roster.imported",
             obj=self.site,
             after={
-                "new": totals[RowResult.IMPORT_TYPE_NEW],
-                "updated": totals[RowResult.IMPORT_TYPE_UPDATE],
-                "unchanged": totals[RowResult.IMPORT_TYPE_SKIP],
+                "new": new,
+                "updated": updated,
+                "unchanged": unchanged,
                 "emails": [p.email for p in self.created],
             },
         )
@@ -466,19 +569,54 @@ class AttemptResource(SiteImportResource):
         result = AttemptResult(attempt.result).label.lower()
         return f"{result}, submitted {attempt.submitted_on.isoformat()}"
 
+    plan_fields = ["participant_id", "micro_credential_id", "number", "submitted_on", "result"]
+
+    def state_parts(self):
+        site = GrantSite.objects.select_related("program").get(pk=self.site.pk)
+        yield site.pk, site.program.max_attempts
+        yield sorted(site.content_areas.values_list("pk", flat=True))
+        yield list(
+            MicroCredential.objects.order_by("pk").values_list("pk", "code", "content_area_id")
+        )
+        yield from Participant.objects.filter(site=site).order_by("pk").values_list("pk", "email")
+        yield from (
+            Attempt.objects.filter(participant__site=site)
+            .order_by("pk")
+            .values_list(
+                "pk", "participant_id", "micro_credential_id", "number", "result", "submitted_on"
+            )
+        )
+
+    def write_plan(self, plan: dict, counts: dict) -> None:
+        site = GrantSite.objects.select_related("program").get(pk=self.site.pk)
+        participants = {p.pk: p for p in Participant.objects.filter(site=site)}
+        for participant in participants.values():
+            participant.site = site
+        micro_credentials = {m.pk: m for m in MicroCredential.objects.all()}
+        recorded_by = self.actor if getattr(self.actor, "is_authenticated", False) else None
+        new = self.instances_from(plan["new"])
+        for attempt in new:
+            attempt.participant = participants[attempt.participant_id]
+            attempt.micro_credential = micro_credentials[attempt.micro_credential_id]
+            attempt.recorded_by = recorded_by
+        Attempt.objects.bulk_create(new, batch_size=1000)
+        self.created = new
+        self.record_import(new=len(new), unchanged=counts.get("unchanged", 0))
+
     def after_import(self, dataset, result, **kwargs):
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             return
         totals = result.totals
+        self.record_import(
+            new=totals[RowResult.IMPORT_TYPE_NEW], unchanged=totals[RowResult.IMPORT_TYPE_SKIP]
+        )
+
+    def record_import(self, *, new: int, unchanged: int) -> None:
         audit_record(
             actor=self.actor,
             action="attempts.imported",
             obj=self.site,
-            after={
-                "new": totals[RowResult.IMPORT_TYPE_NEW],
-                "unchanged": totals[RowResult.IMPORT_TYPE_SKIP],
-                "attempts": [a.pk for a in self.created],
-            },
+            after={"new": new, "unchanged": unchanged, "attempts": [a.pk for a in self.created]},
         )
         attempts_recorded(attempts=self.created, actor=self.actor)
 

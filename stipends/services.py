@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from grants.services.audit import audit_record, audit_transition
+from grants.services.audit import audit_record, audit_record_many, audit_transition
 
 from .models import (
     INACTIVE_STATUSES,
@@ -129,55 +129,86 @@ def _matching_rule(plan: StipendPlan, trigger: str, micro_credential) -> Stipend
     return (specific or general or [None])[0]
 
 
-@transaction.atomic
 def stipends_accrue_for_attempt(*, attempt, actor) -> list[Stipend]:
-    """Create the pending stipends an attempt makes its participant eligible for.
+    """Create the pending stipends one attempt makes its participant eligible for (see
+    ``stipends_accrue_for_attempts``)."""
+    return stipends_accrue_for_attempts(attempts=[attempt], actor=actor)
+
+
+@transaction.atomic
+def stipends_accrue_for_attempts(*, attempts, actor) -> list[Stipend]:
+    """Create the pending stipends newly recorded ``attempts`` make their participants
+    eligible for.
 
     A first submission triggers on attempt 1, an earned stipend on the earned attempt.
     Each (participant, micro-credential, trigger) accrues once; unless the site allows
-    both, a participant who has one trigger's stipend does not get the other's."""
-    participant = attempt.participant
-    site = participant.site
-    plan = StipendPlan.objects.filter(site=site).prefetch_related("rules").first()
-    if plan is None or site.is_honorary:
+    both, a participant who has one trigger's stipend does not get the other's. Attempts
+    are taken in the order they were made, so a file that lists attempt 2 before attempt 1
+    accrues what recording them one by one would. Honorary sites and sites without a plan
+    accrue nothing. A file of thousands of attempts costs a few queries, not some per row."""
+    attempts = sorted(
+        (a for a in attempts if a.result == "earned" or a.number == 1),
+        key=lambda a: (a.participant_id, a.micro_credential_id, a.number),
+    )
+    sites = {a.participant.site_id: a.participant.site for a in attempts}
+    funded = [pk for pk, site in sites.items() if not site.is_honorary]
+    if not funded:
         return []
-    # When one attempt fires both triggers (earned on the first try) and the plan pays only
-    # one, the earned stipend is the one paid.
-    triggers = []
-    if attempt.result == "earned":
-        triggers.append(StipendTrigger.EARNED)
-    if attempt.number == 1:
-        triggers.append(StipendTrigger.FIRST_SUBMISSION)
-    active = Stipend.objects.filter(
-        participant=participant, micro_credential=attempt.micro_credential
-    ).exclude(status__in=[StipendStatus.VOID, StipendStatus.REJECTED])
-    held = set(active.values_list("trigger", flat=True))
+    plans = {
+        plan.site_id: plan
+        for plan in StipendPlan.objects.filter(site_id__in=funded).prefetch_related("rules")
+    }
+    if not plans:
+        return []
+    held: dict[tuple[int, int], set[str]] = {}
+    for participant_id, micro_credential_id, trigger in (
+        Stipend.objects.filter(site_id__in=plans)
+        .exclude(status__in=[StipendStatus.VOID, StipendStatus.REJECTED])
+        .values_list("participant_id", "micro_credential_id", "trigger")
+    ):
+        held.setdefault((participant_id, micro_credential_id), set()).add(trigger)
     created = []
-    for trigger in triggers:
-        rule = _matching_rule(plan, trigger, attempt.micro_credential)
-        if rule is None or trigger in held:
+    for attempt in attempts:
+        participant = attempt.participant
+        plan = plans.get(participant.site_id)
+        if plan is None:
             continue
-        if held and not plan.allow_both:
-            continue
-        stipend = Stipend(
-            site=site,
-            participant=participant,
-            micro_credential=attempt.micro_credential,
-            trigger=trigger,
-            rule=rule,
-            attempt=attempt,
-            amount=rule.amount,
-        )
-        stipend.full_clean()
-        stipend.save()
-        held.add(trigger)
-        audit_record(
-            actor=actor,
-            action="stipend.accrued",
-            obj=stipend,
-            after={"status": stipend.status, "amount": stipend.amount},
-        )
-        created.append(stipend)
+        taken = held.setdefault((participant.pk, attempt.micro_credential_id), set())
+        # When one attempt fires both triggers (earned on the first try) and the plan pays
+        # only one, the earned stipend is the one paid.
+        triggers = []
+        if attempt.result == "earned":
+            triggers.append(StipendTrigger.EARNED)
+        if attempt.number == 1:
+            triggers.append(StipendTrigger.FIRST_SUBMISSION)
+        for trigger in triggers:
+            rule = _matching_rule(plan, trigger, attempt.micro_credential)
+            if rule is None or trigger in taken or (taken and not plan.allow_both):
+                continue
+            stipend = Stipend(
+                site=sites[participant.site_id],
+                participant=participant,
+                micro_credential=attempt.micro_credential,
+                trigger=trigger,
+                rule=rule,
+                attempt=attempt,
+                amount=rule.amount,
+            )
+            # Every related row was loaded above, and the once-per-trigger rule was checked
+            # against ``held``; the partial unique constraint still guards it in the database.
+            stipend.full_clean(
+                exclude=["site", "participant", "micro_credential", "rule", "attempt"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+            taken.add(trigger)
+            created.append(stipend)
+    Stipend.objects.bulk_create(created, batch_size=1000)
+    audit_record_many(
+        actor=actor,
+        action="stipend.accrued",
+        changes=[(s, None, {"status": s.status, "amount": s.amount}) for s in created],
+    )
     return created
 
 

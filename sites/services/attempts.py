@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from grants.services.audit import audit_record
 from sites.models import Attempt, AttemptResult, ClockHourCredit, Participant
-from stipends.services import stipends_accrue_for_attempt
+from stipends.services import stipends_accrue_for_attempts
 
 
 def attempt_rule_errors(
@@ -76,7 +76,11 @@ def clock_hours_issue(*, attempts: list[Attempt], actor) -> list[ClockHourCredit
             hours=hours,
             issued_on=attempt.submitted_on,
         )
-        credit.full_clean(validate_unique=False, validate_constraints=False)
+        # The attempt and participant are loaded; the one-credit-per-attempt rule was
+        # checked against ``held`` above and is a unique constraint in the database.
+        credit.full_clean(
+            exclude=["attempt", "participant"], validate_unique=False, validate_constraints=False
+        )
         credits.append(credit)
     ClockHourCredit.objects.bulk_create(credits)
     if credits:
@@ -99,9 +103,7 @@ def attempts_recorded(*, attempts: list[Attempt], actor) -> None:
     import: earned ones issue clock hours, and the stipends service accrues whatever the
     site's stipend plan pays for them (stipend rules themselves live in stipends/)."""
     clock_hours_issue(attempts=attempts, actor=actor)
-    for attempt in attempts:
-        if attempt.result == AttemptResult.EARNED or attempt.number == 1:
-            stipends_accrue_for_attempt(attempt=attempt, actor=actor)
+    stipends_accrue_for_attempts(attempts=attempts, actor=actor)
 
 
 @transaction.atomic

@@ -42,6 +42,10 @@ class ImportOutcome:
     counts: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
     preview: list = field(default_factory=list)
+    # A clean preview's rows to write, and the digest of the site data they were checked
+    # against (see SiteImportResource.plan and .state).
+    plan: dict = field(default_factory=dict)
+    state: str = ""
 
     @property
     def ok(self) -> bool:
@@ -114,6 +118,9 @@ def import_file_run(
         site=site, actor=actor, line_numbers=table.line_numbers, progress=progress
     )
     if dry_run:
+        # Taken before the rows are checked, so a change made while checking makes the
+        # digest stale and confirming checks the file again.
+        outcome.state = resource.state()
         result = resource.preview_data(dataset)
     else:
         result = resource.import_data(
@@ -133,13 +140,31 @@ def import_file_run(
                 }
             )
     outcome.counts = counts
+    if dry_run and outcome.ok:
+        outcome.plan = resource.plan()
     return outcome
+
+
+def _write_plan(batch: ImportBatch) -> ImportOutcome | None:
+    """Write what the preview planned, if the site is as the preview saw it; None if it
+    changed, and the file must be checked again."""
+    from sites.resources import RESOURCES
+
+    if not batch.plan or not batch.checked_state:
+        return None
+    resource = RESOURCES[batch.kind](site=batch.site, actor=batch.confirmed_by)
+    if resource.state() != batch.checked_state:
+        return None
+    resource.write_plan(batch.plan, batch.counts)
+    return ImportOutcome(counts=batch.counts, preview=batch.preview)
 
 
 def _save_outcome(batch: ImportBatch, outcome: ImportOutcome, *, status: str) -> None:
     batch.counts = outcome.counts
     batch.errors = outcome.errors
     batch.preview = outcome.preview
+    batch.plan = outcome.plan
+    batch.checked_state = outcome.state
     batch.status = status
     batch.processed_rows = batch.total_rows
     batch.save()
@@ -243,8 +268,9 @@ def _mark_confirmed(*, batch: ImportBatch, actor) -> ImportBatch:
 
 def import_confirm(*, batch: ImportBatch, actor) -> ImportBatch:
     """Write a previewed file. Only a file whose preview found no errors can be confirmed,
-    once. Every row is checked again as it is written (the roster may have changed since
-    the preview); any error writes nothing. Large files are written in the background."""
+    once. If nothing the rows were checked against has changed since the preview, what the
+    preview planned is written as it is; otherwise every row is checked again as it is
+    written. Any error writes nothing. Large files are written in the background."""
     batch = _mark_confirmed(batch=batch, actor=actor)
     if batch.total_rows <= TASK_THRESHOLD:
         batch = import_write(batch_id=batch.pk)
@@ -253,21 +279,26 @@ def import_confirm(*, batch: ImportBatch, actor) -> ImportBatch:
 
 def import_write(*, batch_id: int) -> ImportBatch:
     """Write a confirmed file in one transaction. Idempotent: a batch that is no longer
-    importing (already imported, say, by an earlier try of the task) is left alone."""
+    importing (already imported, say, by an earlier try of the task) is left alone.
+    Imports of one site are written one at a time (the site row is locked), so two files
+    cannot both pass against the same roster."""
     with transaction.atomic():
         # No select_related: PostgreSQL cannot lock the nullable side of an outer join.
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status != ImportStatus.IMPORTING:
             return batch
-        with batch.file.open("rb") as handle:
-            table = read_table(handle)
-        outcome = import_file_run(
-            site=batch.site,
-            kind=batch.kind,
-            table=table,
-            actor=batch.confirmed_by,
-            dry_run=False,
-        )
+        batch.site = GrantSite.objects.select_for_update().get(pk=batch.site_id)
+        outcome = _write_plan(batch)
+        if outcome is None:
+            with batch.file.open("rb") as handle:
+                table = read_table(handle)
+            outcome = import_file_run(
+                site=batch.site,
+                kind=batch.kind,
+                table=table,
+                actor=batch.confirmed_by,
+                dry_run=False,
+            )
         batch.finished_at = timezone.now()
         _save_outcome(
             batch, outcome, status=ImportStatus.IMPORTED if outcome.ok else ImportStatus.REFUSED
