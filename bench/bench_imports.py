@@ -6,7 +6,8 @@ stores and checks the file (the preview), and ``import_confirm`` writes it. The 
 parses the same CSV with the csv module and writes the same rows with one
 ``bulk_create``, looking related rows up from a dict. Attempts are measured twice: on a
 site without a stipend plan (the floor's work) and on one whose plan pays stipends, where
-confirming also issues clock hours and accrues about 6,700 pending stipends.
+confirming also issues 3,334 clock-hour credits and accrues 13,334 pending stipends, each
+audited.
 
 Run with `make bench` (or `python -m bench.run bench_imports`). Each figure is the median
 of REPEATS runs on fresh sites; figures go to bench/results/imports-<vendor>.json. The

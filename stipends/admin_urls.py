@@ -12,6 +12,11 @@ urlpatterns = [
     path("stipends/", views.ledger, name="stipends_admin_ledger"),
     path("stipends/requests/", views.requests_queue, name="stipends_admin_requests"),
     path("stipends/<int:pk>/decide/", views.stipend_decide, name="stipends_admin_decide"),
+    path(
+        "stipends/<int:pk>/reapprove/",
+        views.stipend_reapprove_view,
+        name="stipends_admin_reapprove",
+    ),
     path("stipends/pay/", views.payable, name="stipends_admin_payable"),
     path("stipends/<int:pk>/manual-payment/", views.manual_payment, name="stipends_admin_manual"),
     path("stipends/batches/", views.batches, name="stipends_admin_batches"),

@@ -37,6 +37,7 @@ from .services import (
     payment_record_manual,
     stipend_approve,
     stipend_plan_set,
+    stipend_reapprove,
     stipend_reject,
     stipend_rule_create,
 )
@@ -116,16 +117,27 @@ def ledger(request):
 
 @finance_only
 def requests_queue(request):
-    """Requested stipends, oldest first, each with approve and reject."""
+    """Requested stipends, oldest first, each with approve and reject; below them, the
+    stipends whose transfers Stripe reversed, each of which finance may approve again."""
     stipends = (
         Stipend.objects.filter(status=StipendStatus.SUBMITTED)
+        .select_related("site", "participant", "micro_credential")
+        .order_by("updated_at", "pk")
+    )
+    reversed_stipends = (
+        Stipend.objects.filter(status=StipendStatus.REVERSED)
         .select_related("site", "participant", "micro_credential")
         .order_by("updated_at", "pk")
     )
     return render(
         request,
         "stipends/admin/requests.html",
-        {"page_title": "Stipend requests", "stipends": stipends, "form": RejectForm()},
+        {
+            "page_title": "Stipend requests",
+            "stipends": stipends,
+            "reversed_stipends": reversed_stipends,
+            "form": RejectForm(),
+        },
     )
 
 
@@ -153,6 +165,19 @@ def stipend_decide(request, pk):
             lambda: stipend_reject(stipend=stipend, actor=request.user, reason=reason),
             f"Rejected the stipend for {stipend.participant}.",
         )
+    return redirect("stipends_admin_requests")
+
+
+@require_POST
+@finance_only
+def stipend_reapprove_view(request, pk):
+    stipend = _stipend(pk, status=StipendStatus.REVERSED)
+    reason = request.POST.get("reason", "")
+    attempt(
+        request,
+        lambda: stipend_reapprove(stipend=stipend, actor=request.user, reason=reason),
+        f"Approved ${stipend.amount} for {stipend.participant} again: add it to a new batch.",
+    )
     return redirect("stipends_admin_requests")
 
 

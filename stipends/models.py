@@ -229,6 +229,10 @@ class Payment(TimeStampedModel):
     retryable = models.BooleanField(_("retryable"), default=False)
     attempts = models.PositiveIntegerField(_("Stripe attempts"), default=0)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    # Stripe remembers a refused request under its key for a day and answers a repeat with
+    # the same refusal. After a definite refusal (card or account), no transfer exists, so
+    # the next try is sent under a fresh key: ``idempotency_key`` plus "-r<round>".
+    key_round = models.PositiveSmallIntegerField(_("key round"), default=0)
 
     class Meta:
         verbose_name = _("payment")
@@ -256,6 +260,13 @@ class Payment(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_method_display()} ${self.amount} for {self.stipend_id}"
+
+    @property
+    def stripe_idempotency_key(self) -> str:
+        """The Idempotency-Key of this payment's next transfer request."""
+        if self.key_round:
+            return f"{self.idempotency_key}-r{self.key_round}"
+        return self.idempotency_key
 
 
 class PayeeStatus(models.TextChoices):

@@ -1,9 +1,10 @@
 """Write operations for paying stipends through Stripe Connect: payees and their
 onboarding, disbursement batches, and one idempotent transfer per stipend.
 
-A Stripe payment is keyed on ``stipend-<id>-v<amount version>``: the row's unique key and
-the Idempotency-Key sent to Stripe are the same string, so retries, double clicks and two
-workers can never create two transfers for one stipend."""
+A Stripe payment is keyed on ``stipend-<id>-v<amount version>``: the row's unique key is
+the Idempotency-Key sent to Stripe, so retries, double clicks and two workers can never
+create two transfers for one stipend. Only after Stripe refused outright (a card or
+account error, when no transfer exists) is the next try sent under "<key>-r<round>"."""
 
 import time
 from datetime import timedelta
@@ -166,6 +167,39 @@ def payee_remind(*, payee: Payee) -> bool:
     return True
 
 
+def _held_payment_ids(payee: Payee) -> list[int]:
+    return list(
+        Payment.objects.filter(
+            stipend__participant_id=payee.participant_id,
+            method=PaymentMethod.STRIPE,
+            status=PaymentStatus.HELD,
+            batch__status__in=[BatchStatus.CONFIRMED, BatchStatus.NEEDS_ATTENTION],
+        ).values_list("pk", flat=True)
+    )
+
+
+def _payee_readiness_set(payee: Payee, state, *, event_created: int, note: str = "") -> None:
+    before = payee.status
+    payee.status = PayeeStatus.READY if state.transfers_active else PayeeStatus.NOT_READY
+    payee.not_ready_reason = "" if state.transfers_active else state.reason
+    payee.account_event_created = event_created
+    payee.full_clean()
+    payee.save()
+    if before != payee.status:
+        audit_transition(
+            actor=None,
+            obj=payee,
+            action="payee.readiness",
+            field="status",
+            before=before,
+            after=payee.status,
+            note=note or payee.not_ready_reason,
+        )
+    if payee.status == PayeeStatus.READY:
+        for payment_id in _held_payment_ids(payee):
+            enqueue_after_commit("stipends.tasks.payment_send", payment_id)
+
+
 @transaction.atomic
 def payee_account_update(*, account_id: str, state, event_created: int) -> Payee | None:
     """Apply an ``account.updated`` event: the payee is ready exactly when the account's
@@ -177,30 +211,52 @@ def payee_account_update(*, account_id: str, state, event_created: int) -> Payee
         return None
     if payee.account_event_created and event_created < payee.account_event_created:
         return payee
-    before = payee.status
-    payee.status = PayeeStatus.READY if state.transfers_active else PayeeStatus.NOT_READY
-    payee.not_ready_reason = "" if state.transfers_active else state.reason
-    payee.account_event_created = event_created
-    payee.save()
-    if before != payee.status:
-        audit_transition(
-            actor=None,
-            obj=payee,
-            action="payee.readiness",
-            field="status",
-            before=before,
-            after=payee.status,
-            note=payee.not_ready_reason,
-        )
-    if payee.status == PayeeStatus.READY:
-        for payment_id in Payment.objects.filter(
-            stipend__participant_id=payee.participant_id,
-            method=PaymentMethod.STRIPE,
-            status=PaymentStatus.HELD,
-            batch__status__in=[BatchStatus.CONFIRMED, BatchStatus.NEEDS_ATTENTION],
-        ).values_list("pk", flat=True):
-            enqueue_after_commit("stipends.tasks.payment_send", payment_id)
+    _payee_readiness_set(payee, state, event_created=event_created)
     return payee
+
+
+def payments_held_review() -> dict:
+    """The daily look at Stripe payments held for payees who could not receive transfers.
+
+    Each such payee's account is read from Stripe, so a missed ``account.updated`` webhook
+    delays a payment by a day at most: a payee who is now ready has their held payments
+    sent (with the same idempotency keys), and one who is still not ready gets a reminder
+    at most once every STIPEND_REMINDER_DAYS, never a failed transfer. A payee Stripe
+    cannot be asked about today is left as they are for the next run. Returns how many
+    payees became ready, were reminded, or could not be checked."""
+    counts = {"ready": 0, "reminded": 0, "unchecked": 0}
+    if not stripe_client.stripe_enabled():
+        return counts  # Stripe is off: nothing is held for it.
+    payees = Payee.objects.filter(
+        participant__stipends__payments__status=PaymentStatus.HELD,
+        participant__stipends__payments__method=PaymentMethod.STRIPE,
+        participant__stipends__payments__batch__status__in=[
+            BatchStatus.CONFIRMED,
+            BatchStatus.NEEDS_ATTENTION,
+        ],
+    ).distinct()
+    for payee_id in payees.values_list("pk", flat=True).order_by("pk"):
+        with transaction.atomic():
+            payee = Payee.objects.select_for_update().get(pk=payee_id)
+            state = None
+            if payee.stripe_account_id:
+                try:
+                    state = stripe_client.account_retrieve(payee.stripe_account_id)
+                except stripe_client.StripeFailure:
+                    counts["unchecked"] += 1
+                    continue
+                # What Stripe says now is newer than any event already applied.
+                _payee_readiness_set(
+                    payee,
+                    state,
+                    event_created=int(timezone.now().timestamp()),
+                    note="Checked with Stripe by the daily review of held payments.",
+                )
+            if payee.status == PayeeStatus.READY:
+                counts["ready"] += 1
+            elif payee_remind(payee=payee):
+                counts["reminded"] += 1
+    return counts
 
 
 # Batches ------------------------------------------------------------------------------
@@ -423,7 +479,7 @@ def payment_send(*, payment_id: int) -> Payment | None:
             transfer_id = stripe_client.transfer_create(
                 amount=payment.amount,
                 destination=payee.stripe_account_id,
-                idempotency_key=payment.idempotency_key,
+                idempotency_key=payment.stripe_idempotency_key,
                 metadata={"stipend": stipend.pk, "amount_version": stipend.amount_version},
                 group=f"batch-{payment.batch_id}",
             )
@@ -441,6 +497,11 @@ def payment_send(*, payment_id: int) -> Payment | None:
             if failure.retryable and attempt + 1 < tries:
                 time.sleep(float(getattr(settings, "STRIPE_RETRY_DELAY", 1.0)) * (2**attempt))
                 continue
+            if failure.kind in ("card", "account"):
+                # Stripe refused outright, so no transfer exists; it would replay this
+                # refusal for the same key, so the next try (once the payee is ready, or in
+                # a new batch) goes under a fresh one.
+                payment.key_round += 1
             if failure.kind == "account":
                 # The account cannot take transfers: wait for the payee, do not fail nightly.
                 payee.status = PayeeStatus.NOT_READY

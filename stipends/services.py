@@ -272,6 +272,54 @@ def stipend_approve(*, stipend: Stipend, actor) -> Stipend:
 
 
 @transaction.atomic
+def stipend_reapprove(*, stipend: Stipend, actor, reason: str) -> Stipend:
+    """Finance approves a stipend again after Stripe reversed its transfer (a wrong or
+    closed account, say), so it can be paid once more. The amount is reserved from the
+    site's budget under the same lock as a first approval, and the stipend's amount
+    version moves on, so the new payment gets its own idempotency key and the reversed
+    transfer is never replayed. A reason is required and kept in the audit trail."""
+    from sites.models import GrantSite
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the reversed stipend is being paid again."})
+    site = GrantSite.objects.select_for_update().select_related("award").get(pk=stipend.site_id)
+    stipend = Stipend.objects.select_for_update().get(pk=stipend.pk)
+    if stipend.status != StipendStatus.REVERSED:
+        raise ValidationError(
+            f"Only a reversed stipend can be approved again; this one is "
+            f"{stipend.get_status_display().lower()}."
+        )
+    _require_funded(site)
+    budget = site_stipend_budget(site)
+    committed = site_stipend_committed(site)
+    if committed + stipend.amount > budget:
+        raise ValidationError(
+            f"Paying ${stipend.amount:,.2f} again would exceed {site}'s stipend budget: "
+            f"${budget - committed:,.2f} of ${budget:,.2f} remains."
+        )
+    stipend.status = StipendStatus.APPROVED
+    stipend.amount_version += 1
+    stipend.decided_by = actor
+    stipend.decided_at = timezone.now()
+    stipend.full_clean()
+    stipend.save()
+    audit_record(
+        actor=actor,
+        action="stipend.reapproved",
+        obj=stipend,
+        before={"status": StipendStatus.REVERSED, "committed": committed},
+        after={
+            "status": stipend.status,
+            "committed": committed + stipend.amount,
+            "amount_version": stipend.amount_version,
+        },
+        note=reason,
+    )
+    return stipend
+
+
+@transaction.atomic
 def stipend_reject(*, stipend: Stipend, actor, reason: str) -> Stipend:
     """Finance rejects a requested stipend, with a reason the coordinator sees."""
     if not reason.strip():

@@ -137,11 +137,13 @@ def account_create(*, email: str, payee_id: int) -> str:
 
 
 def account_retrieve(account_id: str) -> AccountState:
+    """Whether a connected account can receive transfers now, and if not, why."""
     try:
         account = client().v1.accounts.retrieve(account_id)
     except stripe.StripeError as error:
         raise _failure(error) from error
-    return _account_state(account)
+    # The library's objects are not dicts; events arrive as plain dicts.
+    return _account_state(account.to_dict())
 
 
 def account_link_create(*, account_id: str, refresh_url: str, return_url: str) -> str:
