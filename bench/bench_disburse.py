@@ -1,11 +1,17 @@
 """Disburse a 5,000-stipend batch through the local fake Stripe server and report the
-throughput. Asserts that exactly 5,000 transfers exist, one per stipend.
+throughput. Asserts that exactly 5,000 transfers exist, one per stipend, and as many
+succeeded payments.
 
-Runs on its own SQLite database in var/ (or DATABASE_URL if set). The approved stipends
-are written directly, as the test factories do: what is measured is disbursement."""
+Runs on SQLite (its own database in var/) and on PostgreSQL (a fresh test database on
+BENCH_POSTGRES_URL, by default the local server), each in its own process. The approved
+stipends are written directly, as the test factories do: what is measured is
+disbursement, the same ``batch_send`` the django-q2 task runs. Writes
+bench/results/disburse_batch-<database>.json."""
 
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -24,9 +30,17 @@ def setup_django():
     import django
 
     django.setup()
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        from django.test.utils import setup_databases
+
+        # A fresh test_<name> database, so every run starts empty.
+        return setup_databases(verbosity=0, interactive=False)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    return None
 
 
 def build(fake):
@@ -85,8 +99,8 @@ def build(fake):
     return finance, list(Stipend.objects.filter(pk__in=[s.pk for s in stipends]))
 
 
-def main():
-    setup_django()
+def measure():
+    old = setup_django()
     from django.conf import settings
     from django.utils import timezone
 
@@ -131,11 +145,36 @@ def main():
         "transfers_per_second": round(COUNT / elapsed, 1),
         "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
     }
-    print(json.dumps(result, indent=2))
-    (Path(__file__).parent / "results" / "disburse_batch.json").write_text(
-        json.dumps(result, indent=2) + "\n"
-    )
+    if old is not None:
+        from django.test.utils import teardown_databases
+
+        teardown_databases(old, verbosity=0)
+    print(json.dumps(result))
 
 
-if __name__ == "__main__":
-    main()
+def main():
+    targets = {
+        "sqlite": "",
+        "postgresql": os.environ.get(
+            "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/pilot_grants_bench"
+        ),
+    }
+    for name, url in targets.items():
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        if url:
+            env["DATABASE_URL"] = url
+        completed = subprocess.run(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-c", "import bench.bench_disburse as b; b.measure()"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if completed.returncode != 0:
+            print(f"{name}: failed\n{completed.stderr[-2000:]}")
+            continue
+        result = json.loads(completed.stdout.strip().splitlines()[-1])
+        print(json.dumps(result, indent=2))
+        (Path(__file__).parent / "results" / f"disburse_batch-{name}.json").write_text(
+            json.dumps(result, indent=2) + "\n"
+        )

@@ -234,28 +234,39 @@ def stipend_submit(*, stipend: Stipend, actor) -> Stipend:
     return stipend
 
 
-@transaction.atomic
-def stipend_approve(*, stipend: Stipend, actor) -> Stipend:
-    """Finance approves a requested stipend, reserving its amount from the site's stipend
-    budget. The site row is locked while the committed total is read and raised, so
-    concurrent approvals are serialized and can never overspend."""
+def _reserve(stipend: Stipend, *, status: str, refusal: str, doing: str):
+    """Lock the site, then the stipend, and check that the stipend is ``status`` and that
+    its amount fits in what remains of the site's stipend budget. The lock serializes
+    every reservation at the site, so simultaneous ones can never overspend. Returns the
+    locked stipend and the amount committed before it."""
     from sites.models import GrantSite
 
     site = GrantSite.objects.select_for_update().select_related("award").get(pk=stipend.site_id)
     stipend = Stipend.objects.select_for_update().get(pk=stipend.pk)
-    if stipend.status != StipendStatus.SUBMITTED:
-        raise ValidationError(
-            f"Only a requested stipend can be approved; this one is "
-            f"{stipend.get_status_display().lower()}."
-        )
+    if stipend.status != status:
+        raise ValidationError(f"{refusal}; this one is {stipend.get_status_display().lower()}.")
     _require_funded(site)
     budget = site_stipend_budget(site)
     committed = site_stipend_committed(site)
     if committed + stipend.amount > budget:
         raise ValidationError(
-            f"Approving ${stipend.amount:,.2f} would exceed {site}'s stipend budget: "
+            f"{doing} ${stipend.amount:,.2f} would exceed {site}'s stipend budget: "
             f"${budget - committed:,.2f} of ${budget:,.2f} remains."
         )
+    return stipend, committed
+
+
+@transaction.atomic
+def stipend_approve(*, stipend: Stipend, actor) -> Stipend:
+    """Finance approves a requested stipend, reserving its amount from the site's stipend
+    budget. The site row is locked while the committed total is read and raised, so
+    concurrent approvals are serialized and can never overspend."""
+    stipend, committed = _reserve(
+        stipend,
+        status=StipendStatus.SUBMITTED,
+        refusal="Only a requested stipend can be approved",
+        doing="Approving",
+    )
     stipend.status = StipendStatus.APPROVED
     stipend.decided_by = actor
     stipend.decided_at = timezone.now()
@@ -278,26 +289,15 @@ def stipend_reapprove(*, stipend: Stipend, actor, reason: str) -> Stipend:
     site's budget under the same lock as a first approval, and the stipend's amount
     version moves on, so the new payment gets its own idempotency key and the reversed
     transfer is never replayed. A reason is required and kept in the audit trail."""
-    from sites.models import GrantSite
-
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the reversed stipend is being paid again."})
-    site = GrantSite.objects.select_for_update().select_related("award").get(pk=stipend.site_id)
-    stipend = Stipend.objects.select_for_update().get(pk=stipend.pk)
-    if stipend.status != StipendStatus.REVERSED:
-        raise ValidationError(
-            f"Only a reversed stipend can be approved again; this one is "
-            f"{stipend.get_status_display().lower()}."
-        )
-    _require_funded(site)
-    budget = site_stipend_budget(site)
-    committed = site_stipend_committed(site)
-    if committed + stipend.amount > budget:
-        raise ValidationError(
-            f"Paying ${stipend.amount:,.2f} again would exceed {site}'s stipend budget: "
-            f"${budget - committed:,.2f} of ${budget:,.2f} remains."
-        )
+    stipend, committed = _reserve(
+        stipend,
+        status=StipendStatus.REVERSED,
+        refusal="Only a reversed stipend can be approved again",
+        doing="Paying",
+    )
     stipend.status = StipendStatus.APPROVED
     stipend.amount_version += 1
     stipend.decided_by = actor
