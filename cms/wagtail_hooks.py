@@ -32,22 +32,11 @@ def register_applications():
 
 # Review, scoring and decisions (issue 4) ------------------------------------------------
 from django.urls import reverse_lazy  # noqa: E402
-from wagtail.admin.menu import MenuItem  # noqa: E402
 from wagtail.snippets.models import register_snippet  # noqa: E402
 
+from grants.admin_menu import RoleMenuItem  # noqa: E402
 from grants.roles import is_finance, is_program_staff, is_reviewer  # noqa: E402
 from grants.viewsets import LetterTemplateViewSet  # noqa: E402
-
-
-class RoleMenuItem(MenuItem):
-    """A menu item shown to the holders of a role (the view checks again)."""
-
-    def __init__(self, *args, shown_to, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.shown_to = shown_to
-
-    def is_shown(self, request):
-        return self.shown_to(request.user)
 
 
 @hooks.register("register_admin_menu_item")
@@ -127,15 +116,9 @@ def register_stipend_menu():
 # Site reports and the convening (issue 7): staff screens outside the model viewsets. ------
 
 from django.urls import path, reverse  # noqa: E402
-from wagtail.admin.menu import MenuItem  # noqa: E402
 
 from cms import admin_views as convening_views  # noqa: E402
 from sites import admin_views_reports as report_views  # noqa: E402
-
-
-class ProgramStaffMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_program_staff(request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -165,15 +148,23 @@ def register_report_and_convening_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_site_reports_menu_item():
-    return ProgramStaffMenuItem(
-        "Site reports", reverse("site_report_tracker"), icon_name="doc-full", order=310
+    return RoleMenuItem(
+        "Site reports",
+        reverse("site_report_tracker"),
+        icon_name="doc-full",
+        order=310,
+        shown_to=is_program_staff,
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_convening_menu_item():
-    return ProgramStaffMenuItem(
-        "Convenings", reverse("convening_index"), icon_name="group", order=320
+    return RoleMenuItem(
+        "Convenings",
+        reverse("convening_index"),
+        icon_name="group",
+        order=320,
+        shown_to=is_program_staff,
     )
 
 

@@ -5,7 +5,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from grants.files import private_storage
-from grants.models.base import TimeStampedModel
+from grants.models.base import StoredDocument, TimeStampedModel
 
 
 class SiteStatus(models.TextChoices):
@@ -420,7 +420,7 @@ def report_attachment_path(instance, filename):
     return f"reports/{instance.report_id}/{filename}"
 
 
-class ReportAttachment(TimeStampedModel):
+class ReportAttachment(StoredDocument):
     """A file a coordinator attaches to the site report: PDF, DOCX or XLSX, judged by its
     content, stored privately and served only after a permission check."""
 
@@ -429,25 +429,11 @@ class ReportAttachment(TimeStampedModel):
     )
     label = models.CharField(_("label"), max_length=200, blank=True)
     file = models.FileField(_("file"), storage=private_storage, upload_to=report_attachment_path)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("report attachment")
         verbose_name_plural = _("report attachments")
         ordering = ["report", "created_at"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class ReminderKind(models.TextChoices):

@@ -2,8 +2,9 @@
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu
 
+from grants.admin_menu import RoleMenuItem, RoleSubmenuMenuItem
 from grants.roles import is_finance
 
 from . import admin_views as views
@@ -26,16 +27,6 @@ urlpatterns = [
 ]
 
 
-class FinanceMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_finance(request.user)
-
-
-class FinanceSubmenu(SubmenuMenuItem):
-    def is_shown(self, request):
-        return is_finance(request.user)
-
-
 def stipend_menu_item():
     items = [
         ("Requests", "stipends_admin_requests", 1),
@@ -46,8 +37,17 @@ def stipend_menu_item():
     ]
     menu = Menu(
         items=[
-            FinanceMenuItem(_(label), reverse(name), name=name, icon_name="list-ul", order=order)
+            RoleMenuItem(
+                _(label),
+                reverse(name),
+                name=name,
+                icon_name="list-ul",
+                order=order,
+                shown_to=is_finance,
+            )
             for label, name, order in items
         ]
     )
-    return FinanceSubmenu(_("Stipends"), menu, icon_name="pick", order=400, name="stipends")
+    return RoleSubmenuMenuItem(
+        _("Stipends"), menu, icon_name="pick", order=400, name="stipends", shown_to=is_finance
+    )

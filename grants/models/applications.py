@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.files import private_storage
 
-from .base import TimeStampedModel
+from .base import StoredDocument, TimeStampedModel
 from .directory import District
 from .organizations import Organization
 from .programs import ContentArea
@@ -229,7 +229,7 @@ def attachment_path(instance, filename):
     return f"applications/{instance.application_id}/{filename}"
 
 
-class ApplicationAttachment(TimeStampedModel):
+class ApplicationAttachment(StoredDocument):
     application = models.ForeignKey(
         Application,
         verbose_name=_("application"),
@@ -238,22 +238,8 @@ class ApplicationAttachment(TimeStampedModel):
     )
     label = models.CharField(_("label"), max_length=200, blank=True)
     file = models.FileField(_("file"), storage=private_storage, upload_to=attachment_path)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["application", "created_at"]
-
-    def __str__(self):
-        return self.original_name
