@@ -153,8 +153,9 @@ RULES: dict[str, Rule] = {
     "stripe_webhook": Rule(own=(N, N, N, N, N, N), method="post"),
     # Convening: signing up sends anyone signed in back to the page.
     "convening_register": Rule(own=(L, R, R, R, R, R), method="post"),
-    # Nobody in the world is registered: there is no registration to cancel.
-    "convening_cancel": Rule(own=(L, N, N, N, N, N), method="post"),
+    # Only the coordinator (the "own" group's facilitator) is registered: only they have
+    # a registration to cancel.
+    "convening_cancel": Rule(own=(L, N, N, N, N, R), method="post"),
     "convening_stories_export": Rule(own=(N, N, N, N, N, N)),  # nothing published yet
     # A group's input: its facilitator (the coordinator facilitates "own") and staff.
     "convening_session_input": WORKSPACE,
@@ -402,11 +403,11 @@ def _site_records(side: Side, *, coordinator, reviewer, staff, name) -> None:
 
 
 def _convening(world: World, *, program, staff) -> None:
-    """One published convening page with two groups: the coordinator facilitates the
-    "own" one, nobody the "other"."""
+    """One published convening page with two groups: the coordinator, registered for it,
+    facilitates the "own" one, nobody the "other"."""
     from datetime import date
 
-    from cms.convening.services import convening_sessions_set
+    from cms.convening.services import convening_sessions_set, registration_create
     from cms.services import convening_page_create
 
     page = convening_page_create(
@@ -418,6 +419,8 @@ def _convening(world: World, *, program, staff) -> None:
         intro="<p>Come.</p>",
         actor=staff,
     )
+    # A facilitator has a place at the convening (or is program staff).
+    registration_create(page=page, user=world.users["coordinator"])
     convening_sessions_set(
         page=page,
         sessions=[

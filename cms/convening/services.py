@@ -297,12 +297,22 @@ def packet_build(*, packet_id: int) -> bool:
 def convening_sessions_set(*, page, sessions: list[dict], actor) -> ConveningPage:
     """Replace the convening's small-group sessions through a new published revision, as
     an editor would, so the page editor shows them too. Each session names one of the
-    five policy structures."""
+    five policy structures, and its facilitator, if any, is program staff or someone with
+    a place at the convening (the rule the page editor applies too)."""
+    from cms.permissions import can_facilitate
+
     page = page.get_latest_revision_as_object()
     rows = []
     for position, details in enumerate(sessions):
         if details.get("structure") not in PolicyStructure.values:
             raise ValidationError({"structure": "Each session discusses one policy structure."})
+        facilitator = details.get("facilitator")
+        if facilitator is not None:
+            access = can_facilitate(facilitator, page)
+            if not access:
+                raise ValidationError(
+                    {"facilitator": f"{facilitator} cannot facilitate: {access.reason}"}
+                )
         rows.append(ConveningSession(sort_order=position, **details))
     page.sessions = rows
     revision = page.save_revision(user=actor if getattr(actor, "is_authenticated", False) else None)

@@ -100,6 +100,7 @@ def test_register_and_cancel_in_the_browserless_portal(client, convening):
 @pytest.fixture
 def sessions(convening, staff):
     facilitator = factories.UserFactory(email="facilitator@example.org")
+    registration_create(page=convening, user=facilitator)
     convening_sessions_set(
         page=convening,
         sessions=[
