@@ -2,13 +2,13 @@ from datetime import datetime
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -205,6 +205,94 @@ class NarrativeQuestion(Orderable):
         return self.prompt
 
 
+class FacilitatorChoiceField(forms.ModelChoiceField):
+    """Offers the people eligible to facilitate, but reads back any account that is
+    posted, so the form can say why that person cannot facilitate instead of Django's
+    "not one of the available choices"."""
+
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} ({obj.email})" if name else obj.email
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        from django.contrib.auth import get_user_model
+
+        try:
+            return get_user_model().objects.get(pk=value)
+        except (ValueError, TypeError, ObjectDoesNotExist) as error:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from error
+
+
+class ConveningSessionForm(WagtailAdminModelForm):
+    """A small-group session in the page editor. The facilitator list holds program staff
+    and the people with a place at this convening (plus whoever facilitates now, so a
+    facilitator who has since left is shown and flagged, not silently dropped)."""
+
+    def __init__(self, *args, convening=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.convening = convening
+        if "facilitator" not in self.fields:
+            return
+        from django.contrib.auth import get_user_model
+
+        from cms.convening.selectors import facilitator_candidates
+
+        current = Q(pk=self.instance.facilitator_id) if self.instance.facilitator_id else Q(pk=None)
+        old = self.fields["facilitator"]
+        self.fields["facilitator"] = FacilitatorChoiceField(
+            queryset=get_user_model()
+            .objects.filter(Q(pk__in=facilitator_candidates(convening).values("pk")) | current)
+            .order_by("first_name", "last_name", "email"),
+            required=False,
+            label=old.label,
+            help_text=_(
+                "Program staff, or someone with a place at this convening (not on the "
+                "waitlist). They record the group's input in the portal."
+            ),
+            empty_label=_("No facilitator yet"),
+        )
+
+    def clean_facilitator(self):
+        from cms.permissions import can_facilitate
+
+        facilitator = self.cleaned_data.get("facilitator")
+        if facilitator is not None:
+            access = can_facilitate(facilitator, self.convening)
+            if not access:
+                raise ValidationError(
+                    _("%(person)s cannot facilitate: %(reason)s"),
+                    params={"person": str(facilitator), "reason": access.reason},
+                    code="not_eligible",
+                )
+        return facilitator
+
+
+class ConveningPageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sessions = self.formsets.get("sessions")
+        if sessions is not None:
+            # The sessions' forms (and the empty one the editor copies) are built lazily
+            # from form_kwargs, so each learns which convening it belongs to.
+            sessions.form_kwargs = {**sessions.form_kwargs, "convening": self.instance}
+            sessions.__dict__.pop("forms", None)
+
+
+class SessionsPanel(InlinePanel):
+    """The page's sessions, edited with ConveningSessionForm."""
+
+    def get_form_options(self):
+        options = super().get_form_options()
+        options["formsets"][self.relation_name]["form"] = ConveningSessionForm
+        return options
+
+
 class ConveningPage(Page):
     """The end-of-pilot policy convening, with the program's figures."""
 
@@ -236,12 +324,13 @@ class ConveningPage(Page):
         FieldPanel("agenda"),
         FieldPanel("resources"),
         FieldPanel("body"),
-        InlinePanel(
+        SessionsPanel(
             "sessions",
             label=_("Small-group sessions"),
             help_text=_("Each session discusses one of the five policy structures."),
         ),
     ]
+    base_form_class = ConveningPageForm
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
 

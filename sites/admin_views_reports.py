@@ -13,8 +13,14 @@ from grants.models import Program
 from grants.permissions import require
 from sites.models import SiteReport
 from sites.permissions_reports import can_review_report
-from sites.selectors.reports import report_counts, report_tracker, tracker_counts, tracker_status
-from sites.services.reports import site_report_accept, site_report_return
+from sites.selectors.reports import (
+    report_counts,
+    report_thread,
+    report_tracker,
+    tracker_counts,
+    tracker_status,
+)
+from sites.services.reports import report_comment_add, site_report_accept, site_report_return
 
 
 def report_tracker_view(request):
@@ -43,8 +49,9 @@ def report_tracker_view(request):
 
 @require_http_methods(["GET", "POST"])
 def report_review_view(request, pk):
-    """Read a site's report; return it with comments or accept it (which releases the
-    award's final installment)."""
+    """Read a site's report and its comment thread; comment without changing the status,
+    return it with a comment, or accept it (which releases the award's final
+    installment)."""
     require(can_review_report(request.user))
     report = get_object_or_404(
         SiteReport.objects.select_related("site__program", "site__organization"), pk=pk
@@ -54,7 +61,10 @@ def report_review_view(request, pk):
         action = request.POST.get("action")
         comments = request.POST.get("comments", "")
         try:
-            if action == "return":
+            if action == "comment":
+                report_comment_add(report=report, actor=request.user, body=comments)
+                messages.success(request, f"Added your comment to the report of {report.site}.")
+            elif action == "return":
                 site_report_return(report=report, actor=request.user, comments=comments)
                 messages.success(request, f"Returned the report of {report.site} for changes.")
             elif action == "accept":
@@ -65,7 +75,7 @@ def report_review_view(request, pk):
                     "for finance.",
                 )
             else:
-                raise ValidationError("Choose return or accept.")
+                raise ValidationError("Choose comment, return or accept.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -84,6 +94,7 @@ def report_review_view(request, pk):
             "counts": report_counts(site),
             "status": tracker_status(report, site.program.report_due_on, timezone.localdate()),
             "comments": comments,
+            "thread": report_thread(report),
             "can_decide": report.status in ("submitted", "resubmitted"),
         },
     )

@@ -275,7 +275,6 @@ class SiteReport(TimeStampedModel):
     what_worked = models.TextField(_("what worked"), blank=True)
     what_did_not_work = models.TextField(_("what did not work"), blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
-    staff_comments = models.TextField(_("staff comments"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -313,6 +312,54 @@ class SiteReport(TimeStampedModel):
     def support_labels(self) -> list[str]:
         labels = dict(SupportStructure.choices)
         return [labels[value] for value in self.support_structures if value in labels]
+
+
+class CommentKind(models.TextChoices):
+    RETURN = "return", _("Returned for changes")
+    STAFF = "staff", _("Staff comment")
+    REPLY = "reply", _("Coordinator's reply")
+
+
+class ReportComment(TimeStampedModel):
+    """One message in a site report's thread: staff returning it, a staff comment that
+    leaves the status alone, or a coordinator's reply. Never edited, so the thread is the
+    history of what each side said."""
+
+    report = models.ForeignKey(
+        SiteReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        # Null only for comments carried over from before the thread, whose author the
+        # audit trail did not name.
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    body = models.TextField(_("comment"))
+    kind = models.CharField(_("kind"), max_length=20, choices=CommentKind.choices)
+    report_status = models.CharField(
+        _("report status after the comment"), max_length=20, choices=ReportStatus.choices
+    )
+
+    class Meta:
+        verbose_name = _("report comment")
+        verbose_name_plural = _("report comments")
+        ordering = ["report", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(body=""), name="sites_reportcomment_body_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="return") | Q(report_status="returned"),
+                name="sites_reportcomment_return_is_returned",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.report}"
 
 
 class ReportQuote(TimeStampedModel):

@@ -33,3 +33,17 @@ def can_review_report(user) -> Access:
     if is_program_staff(user):
         return allow("Program staff return and accept site reports.")
     return deny("Only program staff return or accept site reports.")
+
+
+def can_comment_on_report(user) -> Access:
+    if is_program_staff(user):
+        return allow("Program staff comment on any site report without changing its status.")
+    return deny("Only program staff comment on site reports.")
+
+
+def can_reply_to_report(user, report) -> Access:
+    if not coordinates(user, report.site):
+        return deny("Only the site's coordinators reply on its report.")
+    if report.status != ReportStatus.RETURNED:
+        return deny("You can reply while the report is returned for changes.")
+    return allow("Coordinators reply to staff on their site's returned report.")

@@ -57,6 +57,11 @@ urlpatterns = [
         name="site_report_autosave",
     ),
     path(
+        "portal/site-reports/<slug:slug>/reply/",
+        reports.site_report_reply,
+        name="site_report_reply",
+    ),
+    path(
         "portal/site-reports/<slug:slug>/files/<int:pk>/",
         reports.report_attachment_download,
         name="site_report_attachment",

@@ -132,6 +132,10 @@ RULES: dict[str, Rule] = {
         own=(L, N, N, N, N, 400), other=(L, N, N, N, N, N), method="post"
     ),  # an empty autosave is bad input
     "site_report_attachment": WORKSPACE,
+    # Both sides' reports are returned: only the site's own coordinator replies.
+    "site_report_reply": Rule(
+        own=(L, N, N, N, N, R), other=(L, N, N, N, N, N), method="post", data={"body": "Why?"}
+    ),
     "site_report_attachment_remove": Rule(
         own=(L, N, N, N, N, R), other=(L, N, N, N, N, N), method="post"
     ),
@@ -149,8 +153,9 @@ RULES: dict[str, Rule] = {
     "stripe_webhook": Rule(own=(N, N, N, N, N, N), method="post"),
     # Convening: signing up sends anyone signed in back to the page.
     "convening_register": Rule(own=(L, R, R, R, R, R), method="post"),
-    # Nobody in the world is registered: there is no registration to cancel.
-    "convening_cancel": Rule(own=(L, N, N, N, N, N), method="post"),
+    # Only the coordinator (the "own" group's facilitator) is registered: only they have
+    # a registration to cancel.
+    "convening_cancel": Rule(own=(L, N, N, N, N, R), method="post"),
     "convening_stories_export": Rule(own=(N, N, N, N, N, N)),  # nothing published yet
     # A group's input: its facilitator (the coordinator facilitates "own") and staff.
     "convening_session_input": WORKSPACE,
@@ -327,20 +332,33 @@ def build_world() -> World:
     coordinator_add(site=own.site, user=users["coordinator"], actor=users["staff"])
     other_coordinator = factories.UserFactory(email="co.other@example.org")
     coordinator_add(site=other.site, user=other_coordinator, actor=users["staff"])
-    _site_records(own, coordinator=users["coordinator"], reviewer=users["reviewer"], name="Own")
-    _site_records(other, coordinator=other_coordinator, reviewer=None, name="Other")
+    _site_records(
+        own,
+        coordinator=users["coordinator"],
+        reviewer=users["reviewer"],
+        staff=users["staff"],
+        name="Own",
+    )
+    _site_records(
+        other, coordinator=other_coordinator, reviewer=None, staff=users["staff"], name="Other"
+    )
     world = World(users=users, own=own, other=other, rfp=rfp)
     _convening(world, program=rfp.program, staff=users["staff"])
     return world
 
 
-def _site_records(side: Side, *, coordinator, reviewer, name) -> None:
+def _site_records(side: Side, *, coordinator, reviewer, staff, name) -> None:
     """A site's participant, attempt, import batch, report attachment and payee, and a
     review of the side's application (the reviewer's own, or another reviewer's)."""
     from datetime import date
 
     from sites.services.attempts import attempt_record
-    from sites.services.reports import report_attachment_add
+    from sites.services.reports import (
+        report_attachment_add,
+        site_report_return,
+        site_report_save,
+        site_report_submit,
+    )
     from sites.services.sites import participant_add
     from stipends.payouts import onboarding_token, payee_for
     from tests.sites.imports import roster_csv, upload
@@ -369,6 +387,12 @@ def _site_records(side: Side, *, coordinator, reviewer, name) -> None:
         coordinator,
     )
     side.report_attachment = report_attachment_add(site=side.site, upload=pdf(), actor=coordinator)
+    # The report is returned for changes, so its coordinator may reply to staff.
+    report = site_report_save(
+        site=side.site, actor=coordinator, support_structures=["plc"], what_worked="PLC."
+    )
+    site_report_submit(report=report, actor=coordinator)
+    site_report_return(report=report, actor=staff, comments="Add what did not work.")
     side.payee_token = onboarding_token(payee_for(side.participant))
     side.review = Review.objects.get_or_create(
         application=side.application,
@@ -379,11 +403,11 @@ def _site_records(side: Side, *, coordinator, reviewer, name) -> None:
 
 
 def _convening(world: World, *, program, staff) -> None:
-    """One published convening page with two groups: the coordinator facilitates the
-    "own" one, nobody the "other"."""
+    """One published convening page with two groups: the coordinator, registered for it,
+    facilitates the "own" one, nobody the "other"."""
     from datetime import date
 
-    from cms.convening.services import convening_sessions_set
+    from cms.convening.services import convening_sessions_set, registration_create
     from cms.services import convening_page_create
 
     page = convening_page_create(
@@ -395,6 +419,8 @@ def _convening(world: World, *, program, staff) -> None:
         intro="<p>Come.</p>",
         actor=staff,
     )
+    # A facilitator has a place at the convening (or is program staff).
+    registration_create(page=page, user=world.users["coordinator"])
     convening_sessions_set(
         page=page,
         sessions=[
@@ -464,6 +490,7 @@ ARGS = {
             "workspace_attempt_add",
             "site_report",
             "site_report_autosave",
+            "site_report_reply",
             "site_stipends",
             "site_stipends_submit",
         )

@@ -77,6 +77,23 @@ def waitlist_position(registration: ConveningRegistration) -> int | None:
     return ahead.count() + 1
 
 
+def facilitator_candidates(page):
+    """The people the page editor offers as a session's facilitator: active program staff
+    and people with a place at this convening (see cms.permissions.can_facilitate)."""
+    from django.contrib.auth import get_user_model
+
+    from grants.roles import ROLE_GROUPS, Role
+
+    eligible = Q(groups__name=ROLE_GROUPS[Role.PROGRAM_STAFF]) | Q(is_superuser=True)
+    if page is not None and page.pk:
+        eligible |= Q(
+            convening_registrations__page=page,
+            convening_registrations__status=RegistrationStatus.REGISTERED,
+        )
+    users = get_user_model().objects.filter(is_active=True).filter(eligible)
+    return users.distinct().order_by("first_name", "last_name", "email")
+
+
 def page_sessions(page):
     return ConveningSession.objects.filter(page=page).select_related("facilitator", "input")
 

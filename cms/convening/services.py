@@ -10,6 +10,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cms.convening.notifications import (
+    notify_registration_cancelled,
+    notify_registration_promoted,
+    notify_registration_received,
+)
+from cms.convening.selectors import waitlist_position
 from cms.models import (
     ConveningPacket,
     ConveningPage,
@@ -23,7 +29,6 @@ from cms.models import (
 )
 from grants.queue import enqueue_after_commit
 from grants.services.audit import audit_record, audit_transition
-from grants.services.email import email_queue
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +64,8 @@ def registration_create(
 ) -> ConveningRegistration:
     """Register ``user`` for the convening. While fewer than ``capacity`` are registered
     and nobody is waiting, they get a place; otherwise they join the end of the waitlist.
-    One registration per person; a cancelled one can register again, at the back."""
+    One registration per person; a cancelled one can register again, at the back. The
+    person is emailed a confirmation naming their place or waitlist position, once."""
     page = _locked_page(page)
     if not page.registration_open:
         raise ValidationError("Registration for this convening is closed.")
@@ -93,13 +99,16 @@ def registration_create(
         before=before,
         after=registration.status,
     )
+    notify_registration_received(
+        registration=registration, position=waitlist_position(registration)
+    )
     return registration
 
 
 @transaction.atomic
 def registration_cancel(*, registration: ConveningRegistration, actor) -> ConveningRegistration:
-    """Cancel a place or a waitlist entry. A freed place goes to the first person on the
-    waitlist, who is told by email (once)."""
+    """Cancel a place or a waitlist entry, confirmed by email. A freed place goes to the
+    first person on the waitlist, who is told by email. Each email goes once."""
     page = _locked_page(registration.page)
     registration = ConveningRegistration.objects.get(pk=registration.pk, page=page)
     if registration.status == RegistrationStatus.CANCELLED:
@@ -116,6 +125,9 @@ def registration_cancel(*, registration: ConveningRegistration, actor) -> Conven
         field="status",
         before=before,
         after=registration.status,
+    )
+    notify_registration_cancelled(
+        registration=registration, was_waitlisted=before == RegistrationStatus.WAITLISTED
     )
     registration_promote_waiting(page=page, actor=actor)
     return registration
@@ -140,17 +152,7 @@ def registration_promote_waiting(*, page, actor) -> list[ConveningRegistration]:
             before=RegistrationStatus.WAITLISTED,
             after=RegistrationStatus.REGISTERED,
         )
-        email_queue(
-            key=f"convening-promoted:{waiting.pk}:{waiting.promoted_at.isoformat()}",
-            to=waiting.user.email,
-            subject=f"You have a place at {page.title}",
-            body=(
-                f"A place opened up at {page.title} on {page.event_date:%B} "
-                f"{page.event_date.day}, {page.event_date.year} in {page.place}, and it is "
-                "yours: you are now registered.\n\nIf you can no longer come, cancel in the "
-                "portal so the next person on the waitlist can have it.\n\nPilot Grants\n"
-            ),
-        )
+        notify_registration_promoted(registration=waiting)
         promoted.append(waiting)
     return promoted
 
@@ -295,12 +297,22 @@ def packet_build(*, packet_id: int) -> bool:
 def convening_sessions_set(*, page, sessions: list[dict], actor) -> ConveningPage:
     """Replace the convening's small-group sessions through a new published revision, as
     an editor would, so the page editor shows them too. Each session names one of the
-    five policy structures."""
+    five policy structures, and its facilitator, if any, is program staff or someone with
+    a place at the convening (the rule the page editor applies too)."""
+    from cms.permissions import can_facilitate
+
     page = page.get_latest_revision_as_object()
     rows = []
     for position, details in enumerate(sessions):
         if details.get("structure") not in PolicyStructure.values:
             raise ValidationError({"structure": "Each session discusses one policy structure."})
+        facilitator = details.get("facilitator")
+        if facilitator is not None:
+            access = can_facilitate(facilitator, page)
+            if not access:
+                raise ValidationError(
+                    {"facilitator": f"{facilitator} cannot facilitate: {access.reason}"}
+                )
         rows.append(ConveningSession(sort_order=position, **details))
     page.sessions = rows
     revision = page.save_revision(user=actor if getattr(actor, "is_authenticated", False) else None)

@@ -73,3 +73,12 @@ QuoteFormSet = forms.formset_factory(QuoteForm, extra=2, max_num=30, validate_ma
 
 def quotes_from(formset) -> list[dict]:
     return [form.cleaned_data for form in formset.forms if form.cleaned_data]
+
+
+class ReplyForm(DesignSystemForm):
+    body = forms.CharField(
+        label=_("Reply to program staff"),
+        help_text=_("Staff see your reply on the report. Resubmit the report when it is ready."),
+        widget=forms.Textarea({"rows": 3}),
+        max_length=5000,
+    )

@@ -13,6 +13,7 @@ from sites.models import (
     Attempt,
     AttemptResult,
     GrantSite,
+    ReportComment,
     ReportQuote,
     ReportStatus,
     SiteReport,
@@ -48,6 +49,17 @@ def report_counts(site: GrantSite) -> dict:
             )
         ],
     }
+
+
+def report_thread(report: SiteReport | None) -> list[ReportComment]:
+    """The report's comments, oldest first: returns, staff comments and replies."""
+    if report is None:
+        return []
+    return list(
+        ReportComment.objects.filter(report=report)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
 
 
 def coordinated_sites(user):

@@ -12,9 +12,11 @@ from grants.services.audit import audit_record, audit_transition
 from grants.services.decisions import installment_release
 from grants.services.email import email_queue
 from sites.models import (
+    CommentKind,
     GrantSite,
     ReminderKind,
     ReportAttachment,
+    ReportComment,
     ReportQuote,
     ReportReminder,
     ReportStatus,
@@ -143,19 +145,33 @@ def site_report_accept(*, report: SiteReport, actor, at: datetime | None = None)
     return report
 
 
+def _comment(*, report: SiteReport, actor, body: str, kind: str) -> ReportComment:
+    comment = ReportComment(
+        report=report,
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+        body=body.strip(),
+        kind=kind,
+        report_status=report.status,
+    )
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
 @transaction.atomic
 def site_report_return(*, report: SiteReport, actor, comments: str) -> SiteReport:
-    """Send a submitted report back to the site with staff comments."""
+    """Send a submitted report back to the site. The reason is required and becomes the
+    next comment of the report's thread, which keeps every earlier one."""
     if not comments.strip():
-        raise ValidationError({"staff_comments": "Say what the site should change."})
+        raise ValidationError({"comments": "Say what the site should change."})
     report = SiteReport.objects.select_for_update().get(pk=report.pk)
     if report.status not in (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED):
         raise ValidationError("Only a submitted report can be returned.")
     before = report.status
     report.status = ReportStatus.RETURNED
-    report.staff_comments = comments.strip()
     report.full_clean()
     report.save()
+    comment = _comment(report=report, actor=actor, body=comments, kind=CommentKind.RETURN)
     audit_transition(
         actor=actor,
         obj=report,
@@ -163,9 +179,52 @@ def site_report_return(*, report: SiteReport, actor, comments: str) -> SiteRepor
         field="status",
         before=before,
         after=report.status,
-        note=comments,
+        note=comment.body,
     )
     return report
+
+
+@transaction.atomic
+def report_comment_add(*, report: SiteReport, actor, body: str) -> ReportComment:
+    """Add a staff comment to a report's thread without changing its status (a question,
+    or an answer to the site's reply). Only program staff write one."""
+    from grants.roles import is_program_staff
+
+    if not is_program_staff(actor):
+        raise ValidationError("Only program staff comment on a site report.")
+    if not body.strip():
+        raise ValidationError({"comments": "Write the comment."})
+    report = SiteReport.objects.select_for_update().get(pk=report.pk)
+    comment = _comment(report=report, actor=actor, body=body, kind=CommentKind.STAFF)
+    audit_record(
+        actor=actor,
+        action="report.commented",
+        obj=report,
+        after={"comment": comment.pk, "status": report.status},
+    )
+    return comment
+
+
+@transaction.atomic
+def report_reply_add(*, report: SiteReport, actor, body: str) -> ReportComment:
+    """A coordinator answers staff on their own site's returned report. The reply joins
+    the thread; the report stays returned until the coordinator resubmits it."""
+    from sites.permissions_reports import can_reply_to_report
+
+    if not body.strip():
+        raise ValidationError({"body": "Write your reply."})
+    report = SiteReport.objects.select_for_update().select_related("site").get(pk=report.pk)
+    access = can_reply_to_report(actor, report)
+    if not access:
+        raise ValidationError(access.reason)
+    comment = _comment(report=report, actor=actor, body=body, kind=CommentKind.REPLY)
+    audit_record(
+        actor=actor,
+        action="report.replied",
+        obj=report,
+        after={"comment": comment.pk, "status": report.status},
+    )
+    return comment
 
 
 def _editable(site: GrantSite) -> SiteReport:

@@ -6,19 +6,26 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from grants.files import DOCUMENT_KINDS, private_file_response, safe_filename
 from grants.permissions import require
-from sites.forms.reports import QuoteFormSet, SiteReportForm, quotes_from
+from sites.forms.reports import QuoteFormSet, ReplyForm, SiteReportForm, quotes_from
 from sites.models import GrantSite, ReportAttachment, SiteReport
-from sites.permissions_reports import can_edit_report, can_view_report
-from sites.selectors.reports import coordinated_sites, report_counts, tracker_status
+from sites.permissions_reports import can_edit_report, can_reply_to_report, can_view_report
+from sites.selectors.reports import (
+    coordinated_sites,
+    report_counts,
+    report_thread,
+    tracker_status,
+)
 from sites.services.reports import (
     REPORT_FIELDS,
     report_attachment_add,
     report_attachment_remove,
+    report_reply_add,
     site_report_save,
     site_report_submit,
 )
@@ -80,6 +87,10 @@ def site_report(request, slug):
         "counts": report_counts(site),
         "editable": editable,
         "status": tracker_status(report, site.program.report_due_on, timezone.localdate()),
+        "thread": report_thread(report),
+        "reply_form": ReplyForm()
+        if report is not None and can_reply_to_report(request.user, report)
+        else None,
     }
     if not editable:
         if request.method == "POST":
@@ -125,6 +136,26 @@ def site_report(request, slug):
         {**context, "form": form, "formset": formset},
         status=400,
     )
+
+
+@require_POST
+def site_report_reply(request, slug):
+    """The coordinator answers staff on their site's returned report."""
+    site = _site(request, slug)
+    report = get_object_or_404(SiteReport, site=site)
+    if not can_reply_to_report(request.user, report):
+        raise Http404("You cannot reply on this report.")
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            report_reply_add(report=report, actor=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Your reply is sent to program staff.")
+    else:
+        messages.error(request, "Write your reply.")
+    return redirect(reverse("site_report", args=[site.slug]) + "#report-comments")
 
 
 @require_POST

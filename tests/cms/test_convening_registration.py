@@ -61,7 +61,8 @@ def test_cancelling_promotes_the_first_waiting_once(convening, django_capture_on
     statuses = dict(ConveningRegistration.objects.values_list("user", "status"))
     assert statuses[c.pk] == RegistrationStatus.REGISTERED
     assert statuses[d.pk] == RegistrationStatus.WAITLISTED
-    assert [m.to for m in mail.outbox] == [[c.email]]
+    # a is told the cancellation, c the place that opened.
+    assert [m.to for m in mail.outbox] == [[a.email], [c.email]]
 
 
 def test_registering_twice_is_refused(convening, unchanged):
@@ -99,6 +100,7 @@ def test_register_and_cancel_in_the_browserless_portal(client, convening):
 @pytest.fixture
 def sessions(convening, staff):
     facilitator = factories.UserFactory(email="facilitator@example.org")
+    registration_create(page=convening, user=facilitator)
     convening_sessions_set(
         page=convening,
         sessions=[

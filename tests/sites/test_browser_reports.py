@@ -68,20 +68,27 @@ def test_report_from_draft_to_accepted_and_the_packet(
     sign_in(admin, staff, next_path="/admin/")
     admin.goto("/admin/site-reports/")
     admin.get_by_role("link", name=site.name).click()
-    admin.get_by_label("Comments for the site (required to return it)").fill(
+    admin.get_by_label("Comment for the site (required to return it)").fill(
         "Add what did not work."
     )
     admin.get_by_role("button", name="Return for changes").click()
     admin.locator("[data-report-status]").filter(has_text="Returned for changes").wait_for()
 
     page.reload()
-    page.locator("[data-staff-comments]").filter(has_text="Add what did not work.").wait_for()
+    page.locator("[data-staff-comments]").wait_for()
+    page.locator("[data-report-comment=return]").filter(
+        has_text="Add what did not work."
+    ).wait_for()
+    page.get_by_label("Reply to program staff").fill("Which term does this cover?")
+    page.get_by_role("button", name="Send reply").click()
+    page.get_by_text("Your reply is sent").wait_for()
     page.get_by_label("What did not work").fill("Winter break timelines.")
     page.get_by_role("button", name="Submit report").click()
     page.get_by_text("Your report is submitted").wait_for()
     assert SiteReport.objects.get(site=site).status == ReportStatus.RESUBMITTED
 
     admin.reload()
+    admin.locator("[data-report-comment=reply]").filter(has_text="Which term").wait_for()
     admin.get_by_role("button", name="Accept the report").click()
     admin.locator("[data-report-status]").filter(has_text="Accepted").wait_for()
     final = site.award.installments.get(milestone="final_report")

@@ -225,12 +225,19 @@ class Command(BaseCommand):
     def load_convening_extras(self, staff):
         """The five small groups (the demo coordinator facilitates the first) and the
         published figures, once the reports are accepted (issue 7)."""
-        from cms.convening.services import convening_sessions_set, snapshot_publish
-        from cms.models import FigureSnapshot
+        from cms.convening.services import (
+            convening_sessions_set,
+            registration_create,
+            snapshot_publish,
+        )
+        from cms.models import ConveningRegistration, FigureSnapshot
 
         page = ConveningPage.objects.get(slug=spec.CONVENING["slug"])
         if not page.sessions.exists():
             facilitator = self.users["coordinator"]
+            # A facilitator is program staff or has a place at the convening.
+            if not ConveningRegistration.objects.filter(page=page, user=facilitator).exists():
+                registration_create(page=page, user=facilitator, role="Site coordinator")
             convening_sessions_set(
                 page=page,
                 sessions=[
