@@ -118,7 +118,7 @@ def register_stipend_menu():
 from django.urls import path, reverse  # noqa: E402
 
 from cms import admin_views as convening_views  # noqa: E402
-from sites import admin_views_reports as report_views  # noqa: E402
+from sites import admin_views as report_views  # noqa: E402
 
 
 @hooks.register("register_admin_urls")

@@ -4,6 +4,7 @@ services are idempotent, so a retried task never imports a file twice."""
 import logging
 
 from sites.services.imports import import_check, import_fail, import_write
+from sites.services.reports import report_reminders_send as _report_reminders_send
 
 logger = logging.getLogger(__name__)
 
@@ -28,3 +29,10 @@ def import_write_task(batch_id: int) -> None:
             batch_id=batch_id, message="The file could not be imported; nothing was written."
         )
         raise
+
+
+def report_reminders_send() -> int:
+    """The daily site-report reminder run (scheduled by migrations sites 0003 and 0009).
+    Safe to run any number of times a day: each reminder is recorded once per site (see
+    the service)."""
+    return _report_reminders_send()

@@ -209,7 +209,7 @@ def report_comment_add(*, report: SiteReport, actor, body: str) -> ReportComment
 def report_reply_add(*, report: SiteReport, actor, body: str) -> ReportComment:
     """A coordinator answers staff on their own site's returned report. The reply joins
     the thread; the report stays returned until the coordinator resubmits it."""
-    from sites.permissions_reports import can_reply_to_report
+    from sites.permissions import can_reply_to_report
 
     if not body.strip():
         raise ValidationError({"body": "Write your reply."})

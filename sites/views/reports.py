@@ -14,7 +14,7 @@ from grants.files import DOCUMENT_KINDS, private_file_response, safe_filename
 from grants.permissions import require
 from sites.forms.reports import QuoteFormSet, ReplyForm, SiteReportForm, quotes_from
 from sites.models import GrantSite, ReportAttachment, SiteReport
-from sites.permissions_reports import can_edit_report, can_reply_to_report, can_view_report
+from sites.permissions import can_edit_report, can_reply_to_report, can_view_report
 from sites.selectors.reports import (
     coordinated_sites,
     report_counts,

@@ -17,7 +17,7 @@ from sites.services.reports import (
     site_report_save,
     site_report_submit,
 )
-from sites.tasks_reports import report_reminders_send as reminder_task
+from sites.tasks import report_reminders_send as reminder_task
 
 pytestmark = pytest.mark.django_db
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -103,7 +103,7 @@ def test_the_reminder_run_is_scheduled():
     from django_q.models import Schedule
 
     schedule = Schedule.objects.get(name="Site report reminders")
-    assert schedule.func == "sites.tasks_reports.report_reminders_send"
+    assert schedule.func == "sites.tasks.report_reminders_send"
     assert schedule.schedule_type == Schedule.DAILY
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from grants.models import Program
 from grants.permissions import require
 from sites.models import SiteReport
-from sites.permissions_reports import can_review_report
+from sites.permissions import can_review_report
 from sites.selectors.reports import (
     report_counts,
     report_thread,
