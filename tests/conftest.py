@@ -159,6 +159,31 @@ def closed_rfp(program):
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server_on_sqlite():
+    """On SQLite the live server shares the test's one in-memory connection with every
+    request thread. Wagtail's editor pings the server while a page is being published, so
+    two requests could use that connection at once and break each other's savepoints
+    ("no such savepoint"). Serving one request at a time removes the race; on PostgreSQL
+    each request has its own connection, and the threaded server stays."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    from django.core.servers.basehttp import WSGIServer
+    from django.test import testcases
+
+    class SerialWSGIServer(WSGIServer):
+        # Not a ThreadingMixIn, so Django answers with "Connection: close" and a browser's
+        # parallel requests queue instead of sharing the connection.
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    threaded = testcases.LiveServerThread.server_class
+    testcases.LiveServerThread.server_class = SerialWSGIServer
+    yield
+    testcases.LiveServerThread.server_class = threaded
+
+
 @pytest.fixture
 def browser(_django_db_helper):
     """Chromium, started after the test database is set up.
