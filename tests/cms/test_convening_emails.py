@@ -1,8 +1,6 @@
 """The convening's emails: a confirmation on registering (a place, or the waitlist and
 its position), on promotion from the waitlist and on cancelling; each sent once."""
 
-from datetime import date
-
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -15,7 +13,6 @@ from cms.convening.services import (
     registration_promote_waiting,
 )
 from cms.models import ConveningRegistration
-from cms.services import convening_page_create
 from grants.models import OutboundEmail
 from grants.tasks import email_send
 from tests import factories
@@ -25,19 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def convening(program, staff):
-    page = convening_page_create(
-        program=program,
-        title="Policy convening",
-        slug="policy-convening",
-        event_date=date(2027, 10, 14),
-        place="Tacoma",
-        intro="<p>Come.</p>",
-        actor=staff,
-    )
-    page.capacity = 1
-    page.save()
-    return page
+def convening(make_convening):
+    return make_convening(capacity=1)
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 convening. The page editor offers only them and refuses anyone else with the reason; the
 service that sets sessions in code applies the same rule."""
 
-from datetime import date
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -15,7 +13,6 @@ from cms.convening.services import (
     registration_create,
 )
 from cms.models import ConveningPage, ConveningSession
-from cms.services import convening_page_create
 from tests import factories
 from tests.auth import login
 
@@ -23,19 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def convening(program, staff):
-    page = convening_page_create(
-        program=program,
-        title="Policy convening",
-        slug="policy-convening",
-        event_date=date(2027, 10, 14),
-        place="Tacoma",
-        intro="<p>Come.</p>",
-        actor=staff,
-    )
-    page.capacity = 1
-    page.save()
-    return page
+def convening(make_convening):
+    return make_convening(capacity=1)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 the packet PDF as pilot_summary; consent and escaping hold everywhere."""
 
 import re
-from datetime import date
 from io import BytesIO, StringIO
 
 import pytest
@@ -12,7 +11,6 @@ from pypdf import PdfReader
 
 from cms.convening.services import packet_request, snapshot_publish
 from cms.models import ConveningPacket, ConveningPage, PacketStatus
-from cms.services import convening_page_create
 from grants.models import Program
 from grants.selectors.summary import convening_figures, pilot_summary
 from sites.services.reports import site_report_accept, site_report_save, site_report_submit
@@ -27,16 +25,8 @@ PUBLIC_QUOTE = "Consented words from Nguyễn Thị Lan"
 
 
 @pytest.fixture
-def convening(program, staff):
-    return convening_page_create(
-        program=program,
-        title="Policy convening",
-        slug="policy-convening",
-        event_date=date(2027, 10, 14),
-        place="Tacoma",
-        intro="",
-        actor=staff,
-    )
+def convening(make_convening):
+    return make_convening(intro="")
 
 
 @pytest.fixture

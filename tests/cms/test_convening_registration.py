@@ -1,7 +1,6 @@
 """Convening registration with capacity and waitlist, the facilitators' input and its
 staff export."""
 
-from datetime import date
 from io import BytesIO
 
 import pytest
@@ -16,7 +15,6 @@ from cms.convening.services import (
     session_input_save,
 )
 from cms.models import ConveningRegistration, RegistrationStatus, SessionInput
-from cms.services import convening_page_create
 from tests import factories
 from tests.auth import login
 
@@ -24,19 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def convening(program, staff):
-    page = convening_page_create(
-        program=program,
-        title="Policy convening",
-        slug="policy-convening",
-        event_date=date(2027, 10, 14),
-        place="Tacoma",
-        intro="<p>Come.</p>",
-        actor=staff,
-    )
-    page.capacity = 2
-    page.save()
-    return page
+def convening(make_convening):
+    return make_convening(capacity=2)
 
 
 def people(n):
