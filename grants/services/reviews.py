@@ -86,6 +86,46 @@ def reviews_assign_bulk(*, applications, reviewers, actor) -> list[Review]:
     return created
 
 
+@transaction.atomic
+def review_unassign(*, review: Review, actor) -> None:
+    """Take a reviewer off an application. A submitted review is part of the record and
+    is never removed; nor is a declared conflict of interest, which recuses the reviewer
+    for good (unassigning and reassigning would undo it). An assigned or draft review is
+    deleted with its draft scores; the audit entry keeps what was removed."""
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("application__organization", "reviewer")
+        .get(pk=review.pk)
+    )
+    if review.status == ReviewStatus.SUBMITTED:
+        raise ValidationError(
+            f"{review.reviewer.email} has submitted their review, so they cannot be "
+            "unassigned: a submitted review stays on the record."
+        )
+    if review.conflict == ConflictDeclaration.CONFLICT:
+        raise ValidationError(
+            f"{review.reviewer.email} declared a conflict of interest; the recusal stays "
+            "on the record, so they cannot be unassigned."
+        )
+    scores = review.scores.exclude(score=None).values_list("criterion__title", "score")
+    audit_record(
+        actor=actor,
+        action="review.unassigned",
+        obj=review,
+        before={
+            "reviewer": review.reviewer.email,
+            "application": review.application_id,
+            "status": review.status,
+            "conflict": review.conflict,
+            "draft_scores": dict(scores),
+        },
+        after={"status": "removed"},
+    )
+    # The draft scores go with the review (CriterionScore cascades): a draft was never
+    # part of the panel's record, and keeping it hidden would leave scores nobody owns.
+    review.delete()
+
+
 def _own_review(review: Review, actor) -> Review:
     review = (
         Review.objects.select_for_update(of=("self",))

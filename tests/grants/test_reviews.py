@@ -8,6 +8,7 @@ from grants.models import (
     AuditEntry,
     CommentVisibility,
     ConflictDeclaration,
+    CriterionScore,
     Review,
     ReviewStatus,
     RubricCriterion,
@@ -20,6 +21,7 @@ from grants.services.reviews import (
     review_assign,
     review_declare,
     review_save,
+    review_unassign,
     reviews_assign_bulk,
     rubric_criterion_add,
 )
@@ -198,6 +200,81 @@ def test_scores_save_as_draft_then_submit(submitted, reviewer, staff, criteria, 
     assert review.status == ReviewStatus.SUBMITTED and review.total == 9
     with unchanged(), pytest.raises(ValidationError, match="submitted"):
         scored(review, reviewer, [1, 1, 1])
+
+
+# Unassigning ------------------------------------------------------------------------------
+
+
+def test_staff_unassign_a_reviewer_and_their_draft_review_goes_with_it(
+    submitted, reviewer, second_reviewer, staff, criteria
+):
+    untouched = review_assign(application=submitted, reviewer=second_reviewer, actor=staff)
+    draft = scored(
+        declared_review(submitted, reviewer, staff), reviewer, [4, None, 2], submit=False
+    )
+    review_unassign(review=draft, actor=staff)
+    review_unassign(review=untouched, actor=staff)
+    assert not Review.objects.filter(application=submitted).exists()
+    assert not CriterionScore.objects.filter(review_id=draft.pk).exists()
+    entry = AuditEntry.objects.get(action="review.unassigned", object_id=str(draft.pk))
+    assert entry.actor == staff
+    assert entry.before["reviewer"] == reviewer.email
+    assert entry.before["status"] == ReviewStatus.IN_PROGRESS
+    assert entry.before["draft_scores"] == {"Need": 4, "Capacity": 2}
+    assert entry.after == {"status": "removed"}
+    # Once off the application, the reviewer no longer sees it and can be assigned again.
+    assert not can_view_application(reviewer, submitted)
+    assert review_assign(application=submitted, reviewer=reviewer, actor=staff).pk != draft.pk
+
+
+def test_a_submitted_review_or_a_recusal_cannot_be_unassigned(
+    submitted, reviewer, second_reviewer, staff, criteria, unchanged
+):
+    submitted_review = scored(declared_review(submitted, reviewer, staff), reviewer, [4, 3, 2])
+    recused = declared_review(submitted, second_reviewer, staff, conflict=True)
+    with unchanged(), pytest.raises(ValidationError, match="has submitted their review"):
+        review_unassign(review=submitted_review, actor=staff)
+    with unchanged(), pytest.raises(ValidationError, match="conflict of interest"):
+        review_unassign(review=recused, actor=staff)
+
+
+def test_staff_unassign_from_the_application_page(
+    client, submitted, reviewer, second_reviewer, staff, criteria, unchanged
+):
+    kept = scored(declared_review(submitted, reviewer, staff), reviewer, [4, 3, 2])
+    removable = review_assign(application=submitted, reviewer=second_reviewer, actor=staff)
+    login(client, staff)
+    page = reverse("reviewing:staff_application", args=[submitted.public_id])
+    content = client.get(page).content.decode()
+    assert reverse("reviewing:unassign", args=[submitted.public_id, removable.pk]) in content
+    assert reverse("reviewing:unassign", args=[submitted.public_id, kept.pk]) not in content
+    assert "Submitted reviews stay on the record" in content
+    with unchanged():
+        refused = client.post(
+            reverse("reviewing:unassign", args=[submitted.public_id, kept.pk]), follow=True
+        )
+    assert "has submitted their review" in refused.content.decode()
+    response = client.post(reverse("reviewing:unassign", args=[submitted.public_id, removable.pk]))
+    assert response.status_code == 302 and response["Location"] == page
+    assert list(Review.objects.filter(application=submitted)) == [kept]
+
+
+def test_a_review_of_another_application_is_404_to_unassign(
+    client, rfp, submitted, reviewer, staff
+):
+    review = review_assign(application=submitted, reviewer=reviewer, actor=staff)
+    other = another_submitted(rfp)
+    # Checked by hand rather than with "unchanged": a first admin 404 page makes the
+    # person's Wagtail profile, which is not a change to the review.
+    attempts = [
+        (staff, reverse("reviewing:unassign", args=[other.public_id, review.pk])),
+        (reviewer, reverse("reviewing:unassign", args=[submitted.public_id, review.pk])),
+    ]
+    for person, url in attempts:
+        login(client, person)
+        assert client.post(url).status_code == 404
+        assert Review.objects.filter(pk=review.pk).exists()
+    assert not AuditEntry.objects.filter(action="review.unassigned").exists()
 
 
 def test_reviewer_scores_in_the_admin(client, submitted, reviewer, staff, criteria):
