@@ -13,6 +13,7 @@ from grants.models import (
     ReviewStatus,
     RubricCriterion,
 )
+from grants.permissions import can_change_rubric
 from grants.roles import is_reviewer
 
 from .audit import audit_record, audit_transition
@@ -227,7 +228,11 @@ def review_save(
 def rubric_criterion_add(
     *, rfp, title: str, actor, guidance: str = "", position: int | None = None
 ) -> RubricCriterion:
-    """Add a criterion (scored 1 to 5) to an RFP's rubric; titles are unique per RFP."""
+    """Add a criterion (scored 1 to 5) to an RFP's rubric; titles are unique per RFP. A
+    rubric that reviewers have started scoring against takes no new criteria."""
+    access = can_change_rubric(rfp.pk)
+    if not access:
+        raise ValidationError(access.reason)
     title = title.strip()
     if not title:
         raise ValidationError({"title": "Name the criterion."})

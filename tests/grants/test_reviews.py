@@ -387,3 +387,53 @@ def test_reviewers_see_only_comments_shared_with_the_panel(
     login(client, reviewer)
     page = client.get(reverse("reviewing:review", args=[review.pk])).content.decode()
     assert "Panel, note the ESD." in page and "Staff eyes only." not in page
+
+
+# The rubric is locked once scoring starts ------------------------------------------------
+
+
+def test_the_rubric_is_editable_until_a_score_is_saved(
+    client, submitted, reviewer, staff, criteria
+):
+    from grants.permissions import can_change_rubric
+
+    # Assigned and declared, but nothing scored yet: staff still shape the rubric.
+    review = declared_review(submitted, reviewer, staff)
+    assert can_change_rubric(submitted.rfp_id)
+    login(client, staff)
+    edit = reverse("rubriccriterion:edit", args=[criteria[0].pk])
+    fields = {"rfp": submitted.rfp_id, "title": "Need, renamed", "guidance": "", "position": 0}
+    assert client.post(edit, fields).status_code == 302
+    assert client.post(reverse("rubriccriterion:delete", args=[criteria[2].pk])).status_code == 302
+    assert not RubricCriterion.objects.filter(pk=criteria[2].pk).exists()
+    rubric_criterion_add(rfp=submitted.rfp, title="Equity", actor=staff)
+    assert review_save(review=review, actor=reviewer, scores={}, comments={})
+    # An empty draft (no score yet) does not lock the rubric either.
+    assert can_change_rubric(submitted.rfp_id)
+
+
+def test_a_draft_score_locks_the_rubric_in_the_admin_and_the_service(
+    client, rfp, submitted, reviewer, staff, criteria, unchanged
+):
+    scored(declared_review(submitted, reviewer, staff), reviewer, [3, None, None], submit=False)
+    other_rfp = factories.make_rfp(slug="unscored")
+    login(client, staff)
+    client.get(reverse("rubriccriterion:index"))
+    message = "started scoring applications to this RFP"
+    edit = reverse("rubriccriterion:edit", args=[criteria[0].pk])
+    change = {"rfp": rfp.pk, "title": "Need, renamed", "guidance": "", "position": 0}
+    with unchanged():
+        assert message in client.post(edit, change).content.decode()
+        # Moving a criterion to another, unscored RFP changes the scored rubric too.
+        assert message in client.post(edit, change | {"rfp": other_rfp.pk}).content.decode()
+        added = client.post(
+            reverse("rubriccriterion:add"),
+            {"rfp": rfp.pk, "title": "Equity", "guidance": "", "position": 3},
+        )
+        assert message in added.content.decode()
+        deleted = client.post(reverse("rubriccriterion:delete", args=[criteria[2].pk]), follow=True)
+        assert message in deleted.content.decode()
+        with pytest.raises(ValidationError, match=message):
+            rubric_criterion_add(rfp=rfp, title="Equity", actor=staff)
+    # Another RFP's rubric is not locked by these scores.
+    assert rubric_criterion_add(rfp=other_rfp, title="Equity", actor=staff).rfp_id == other_rfp.pk
