@@ -22,7 +22,7 @@ from cms.models import RfpPage
 from .exports import FormulaSafeSpreadsheetMixin
 from .models import Application, ApplicationStatus, ContentArea, OrganizationType
 from .selectors.applications import application_histories, staff_applications
-from .services.audit import audit_record
+from .services.audit import audit_personal_data_export
 
 
 class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -70,11 +70,13 @@ class ApplicationIndexView(FormulaSafeIndexView):
         return staff_applications()
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
-        audit_record(
+        # Applications carry contacts' names, emails and phone numbers: a personal-data export.
+        audit_personal_data_export(
             actor=self.request.user,
-            action="applications.exported",
-            after={"format": spreadsheet_format, "rows": queryset.count()},
-            note=self.request.GET.urlencode()[:1000],
+            what="applications",
+            rows=queryset.count(),
+            file_format=spreadsheet_format,
+            note=self.request.GET.urlencode(),
         )
         return super().as_spreadsheet(queryset, spreadsheet_format)
 

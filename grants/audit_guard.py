@@ -2,8 +2,10 @@
 UPDATE or DELETE of an audit row is refused by PostgreSQL or SQLite themselves, whatever
 code (raw SQL, a shell, a bug) issues it. Installed by migration grants 0008.
 
-PostgreSQL's TRUNCATE (table owner only) is not blocked, so a database owner can still
-reset a test or staging database; production roles should not own the table."""
+On PostgreSQL a statement trigger refuses TRUNCATE too (migration grants 0011), which
+row triggers never see. Resetting a test or staging database therefore lifts that one
+trigger for the duration, deliberately (tests/conftest.py does so around Django's flush);
+SQLite has no TRUNCATE."""
 
 TABLE = "grants_auditentry"
 MESSAGE = "Audit entries are append-only."
@@ -25,6 +27,24 @@ POSTGRES_INSTALL = [
 POSTGRES_DROP = [
     f"DROP TRIGGER IF EXISTS grants_audit_append_only ON {TABLE}",
     "DROP FUNCTION IF EXISTS grants_audit_append_only()",
+]
+POSTGRES_TRUNCATE_INSTALL = [
+    f"""
+    CREATE OR REPLACE FUNCTION grants_audit_no_truncate() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'insufficient_privilege';
+    END;
+    $$ LANGUAGE plpgsql
+    """,
+    f"DROP TRIGGER IF EXISTS grants_audit_no_truncate ON {TABLE}",
+    f"""
+    CREATE TRIGGER grants_audit_no_truncate BEFORE TRUNCATE ON {TABLE}
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_audit_no_truncate()
+    """,
+]
+POSTGRES_TRUNCATE_DROP = [
+    f"DROP TRIGGER IF EXISTS grants_audit_no_truncate ON {TABLE}",
+    "DROP FUNCTION IF EXISTS grants_audit_no_truncate()",
 ]
 SQLITE_INSTALL = [
     f"""
@@ -60,3 +80,20 @@ def drop_triggers(connection) -> None:
     with connection.cursor() as cursor:
         for statement in _statements(connection, install=False):
             cursor.execute(statement)
+
+
+def _run(connection, statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def install_truncate_guard(connection) -> None:
+    """Refuse TRUNCATE of the audit log (PostgreSQL only; a no-op elsewhere)."""
+    if connection.vendor == "postgresql":
+        _run(connection, POSTGRES_TRUNCATE_INSTALL)
+
+
+def drop_truncate_guard(connection) -> None:
+    if connection.vendor == "postgresql":
+        _run(connection, POSTGRES_TRUNCATE_DROP)

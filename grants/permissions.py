@@ -151,6 +151,25 @@ def can_score_review(user, review) -> Access:
     return allow("The assigned reviewer without a conflict scores the application.")
 
 
+def can_change_rubric(rfp_id) -> Access:
+    """An RFP's rubric criteria are added, changed or removed only until scoring starts:
+    once any review of one of its applications holds a score, draft or submitted, the
+    criteria are what reviewers are scoring against and stay as they are."""
+    from grants.models import CriterionScore
+
+    if (
+        rfp_id is not None
+        and CriterionScore.objects.filter(
+            review__application__rfp_id=rfp_id, score__isnull=False
+        ).exists()
+    ):
+        return deny(
+            "Reviewers have started scoring applications to this RFP, so its rubric "
+            "criteria can no longer be added, changed or removed."
+        )
+    return allow("Nobody has scored against this rubric yet.")
+
+
 def can_release_installment(user) -> Access:
     if is_program_staff(user) or is_finance(user):
         return allow("Staff and finance release an installment once its milestone is met.")

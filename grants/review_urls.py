@@ -13,6 +13,11 @@ urlpatterns = [
     path("applications/", reviewing.staff_applications, name="staff_applications"),
     path("applications/<uuid:public_id>/", reviewing.staff_application, name="staff_application"),
     path("applications/<uuid:public_id>/assign/", reviewing.staff_assign, name="assign"),
+    path(
+        "applications/<uuid:public_id>/reviews/<int:pk>/unassign/",
+        reviewing.staff_unassign,
+        name="unassign",
+    ),
     path("applications/<uuid:public_id>/comment/", reviewing.staff_comment, name="comment"),
     path("applications/<uuid:public_id>/decide/", reviewing.staff_decide, name="decide"),
     path("applications/<uuid:public_id>/reverse/", reviewing.staff_reverse, name="reverse"),

@@ -1,12 +1,17 @@
 """Staff screens of the grants app in the Wagtail admin. Registered in cms/wagtail_hooks.py."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.admin.views.generic.models import DeleteView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .admin_views import FormulaSafeIndexView
+from .forms.reviews import RubricCriterionForm
 from .models import District, LetterTemplate, Organization, Program, RubricCriterion
+from .permissions import can_change_rubric
 
 
 class ProgramViewSet(ModelViewSet):
@@ -60,8 +65,20 @@ class DistrictViewSet(ModelViewSet):
     export_filename = "district-directory"
 
 
+class RubricCriterionDeleteView(DeleteView):
+    """Deleting a criterion is refused, like any change, once scoring has started."""
+
+    def form_valid(self, form):
+        access = can_change_rubric(self.object.rfp_id)
+        if not access:
+            messages.error(self.request, access.reason)
+            return redirect(self.edit_url_name, self.object.pk)
+        return super().form_valid(form)
+
+
 class RubricCriterionViewSet(ModelViewSet):
-    """Each RFP's rubric: criteria scored 1 to 5, with guidance for reviewers."""
+    """Each RFP's rubric: criteria scored 1 to 5, with guidance for reviewers. The form
+    and the delete view refuse changes once reviewers have started scoring."""
 
     model = RubricCriterion
     icon = "list-ol"
@@ -70,8 +87,12 @@ class RubricCriterionViewSet(ModelViewSet):
     list_filter = ["rfp"]
     search_fields = ["title"]
     form_fields = ["rfp", "title", "guidance", "position"]
+    delete_view_class = RubricCriterionDeleteView
     copy_view_enabled = False
     ordering = ["rfp", "position", "id"]
+
+    def get_form_class(self, for_update=False):
+        return RubricCriterionForm
 
 
 class LetterTemplateViewSet(SnippetViewSet):

@@ -231,13 +231,19 @@ def private_media(settings, tmp_path, monkeypatch):
 
 
 # Between transactional tests Django empties every table. On PostgreSQL it uses TRUNCATE,
-# which the audit log's row triggers do not block; on SQLite it issues DELETE, which they
-# refuse, so the SQLite triggers are lifted for the flush alone and put straight back.
+# which the audit log's statement trigger refuses (its row triggers never see it); on
+# SQLite it issues DELETE, which the row triggers refuse. So for the flush alone the
+# trigger that would refuse it is lifted, and put straight back afterwards.
 def _flush_keeping_audit_triggers():
     from django.core.management.commands import flush
     from django.db import connections
 
-    from grants.audit_guard import drop_triggers, install_triggers
+    from grants.audit_guard import (
+        drop_triggers,
+        drop_truncate_guard,
+        install_triggers,
+        install_truncate_guard,
+    )
 
     original = flush.Command.handle
     if getattr(original, "_keeps_audit_triggers", False):
@@ -245,13 +251,17 @@ def _flush_keeping_audit_triggers():
 
     def handle(self, **options):
         connection = connections[options.get("database") or "default"]
-        if connection.vendor != "sqlite":
+        if connection.vendor == "postgresql":
+            drop, install = drop_truncate_guard, install_truncate_guard
+        elif connection.vendor == "sqlite":
+            drop, install = drop_triggers, install_triggers
+        else:
             return original(self, **options)
-        drop_triggers(connection)
+        drop(connection)
         try:
             return original(self, **options)
         finally:
-            install_triggers(connection)
+            install(connection)
 
     handle._keeps_audit_triggers = True
     flush.Command.handle = handle

@@ -190,6 +190,8 @@ ADMIN_RULES: dict[str, Rule] = {
     "reviewing:staff_applications": Rule(own=(L, N, N, P, N, N)),
     "reviewing:staff_application": Rule(own=(L, N, N, P, N, N)),
     "reviewing:decide": Rule(own=(L, N, N, 400, N, N), method="post"),  # empty: the errors
+    # Staff take a reviewer off an application (back to its page, refused or not).
+    "reviewing:unassign": Rule(own=(L, N, N, R, N, N), method="post"),
     "reviewing:dashboard": Rule(own=(L, N, N, P, N, N)),
     "reviewing:installments": Rule(own=(L, N, N, P, P, N)),
     "reviewing:installment_release": Rule(own=(L, N, N, R, R, N), method="post"),
@@ -210,6 +212,7 @@ ADMIN_ARGS = {
     "reviewing:review": lambda w, s: {"pk": s.review.pk},
     "reviewing:staff_application": lambda w, s: {"public_id": s.application.public_id},
     "reviewing:decide": lambda w, s: {"public_id": s.application.public_id},
+    "reviewing:unassign": lambda w, s: {"public_id": s.application.public_id, "pk": s.review.pk},
     "reviewing:installment_release": lambda w, s: {"pk": s.installment.pk},
     "reviewing:installment_pay": lambda w, s: {"pk": s.installment.pk},
     "stipends_admin_site": lambda w, s: {"pk": s.site.pk},

@@ -5,7 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import Application, CommentVisibility, DecisionOutcome, User
+from grants.models import Application, CommentVisibility, DecisionOutcome, RubricCriterion, User
+from grants.permissions import can_change_rubric
 from grants.roles import ROLE_GROUPS, Role
 
 SCORE_CHOICES = [("", _("Not scored yet"))] + [(str(n), str(n)) for n in range(1, 6)]
@@ -156,3 +157,24 @@ class ReversalForm(forms.Form):
 
 class PaymentForm(forms.Form):
     reference = forms.CharField(label=_("Payment reference"), max_length=100)
+
+
+class RubricCriterionForm(forms.ModelForm):
+    """The Wagtail admin's add and edit form for a rubric criterion. It refuses any change
+    to a rubric that reviewers have started scoring against (grants.permissions)."""
+
+    class Meta:
+        model = RubricCriterion
+        fields = ["rfp", "title", "guidance", "position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # Moving a criterion changes two rubrics: the one it leaves and the one it joins.
+        rfp_ids = {self.instance.rfp_id} if self.instance.pk else set()
+        if cleaned.get("rfp") is not None:
+            rfp_ids.add(cleaned["rfp"].pk)
+        for rfp_id in sorted(rfp_ids):
+            access = can_change_rubric(rfp_id)
+            if not access:
+                raise ValidationError(access.reason)
+        return cleaned

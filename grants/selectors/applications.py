@@ -14,6 +14,8 @@ from grants.models import (
     ApplicationStatus,
     AuditEntry,
     BudgetLine,
+    Decision,
+    DecisionStatus,
     NarrativeAnswer,
     OrganizationMembership,
 )
@@ -114,6 +116,16 @@ def application_for_display(public_id) -> Application | None:
             "attachments",
         )
         .filter(public_id=public_id)
+        .first()
+    )
+
+
+def application_letter(application) -> Decision | None:
+    """The decision in effect on ``application`` if its letter has been made, else None. A
+    reversed decision's letter no longer says what was decided, so it is not offered."""
+    return (
+        Decision.objects.filter(application=application, status=DecisionStatus.ACTIVE)
+        .exclude(letter="")
         .first()
     )
 

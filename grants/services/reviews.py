@@ -13,6 +13,7 @@ from grants.models import (
     ReviewStatus,
     RubricCriterion,
 )
+from grants.permissions import can_change_rubric
 from grants.roles import is_reviewer
 
 from .audit import audit_record, audit_transition
@@ -84,6 +85,46 @@ def reviews_assign_bulk(*, applications, reviewers, actor) -> list[Review]:
             _check_assignable(application, reviewer)
             created.append(_assign(application=application, reviewer=reviewer, actor=actor))
     return created
+
+
+@transaction.atomic
+def review_unassign(*, review: Review, actor) -> None:
+    """Take a reviewer off an application. A submitted review is part of the record and
+    is never removed; nor is a declared conflict of interest, which recuses the reviewer
+    for good (unassigning and reassigning would undo it). An assigned or draft review is
+    deleted with its draft scores; the audit entry keeps what was removed."""
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("application__organization", "reviewer")
+        .get(pk=review.pk)
+    )
+    if review.status == ReviewStatus.SUBMITTED:
+        raise ValidationError(
+            f"{review.reviewer.email} has submitted their review, so they cannot be "
+            "unassigned: a submitted review stays on the record."
+        )
+    if review.conflict == ConflictDeclaration.CONFLICT:
+        raise ValidationError(
+            f"{review.reviewer.email} declared a conflict of interest; the recusal stays "
+            "on the record, so they cannot be unassigned."
+        )
+    scores = review.scores.exclude(score=None).values_list("criterion__title", "score")
+    audit_record(
+        actor=actor,
+        action="review.unassigned",
+        obj=review,
+        before={
+            "reviewer": review.reviewer.email,
+            "application": review.application_id,
+            "status": review.status,
+            "conflict": review.conflict,
+            "draft_scores": dict(scores),
+        },
+        after={"status": "removed"},
+    )
+    # The draft scores go with the review (CriterionScore cascades): a draft was never
+    # part of the panel's record, and keeping it hidden would leave scores nobody owns.
+    review.delete()
 
 
 def _own_review(review: Review, actor) -> Review:
@@ -187,7 +228,11 @@ def review_save(
 def rubric_criterion_add(
     *, rfp, title: str, actor, guidance: str = "", position: int | None = None
 ) -> RubricCriterion:
-    """Add a criterion (scored 1 to 5) to an RFP's rubric; titles are unique per RFP."""
+    """Add a criterion (scored 1 to 5) to an RFP's rubric; titles are unique per RFP. A
+    rubric that reviewers have started scoring against takes no new criteria."""
+    access = can_change_rubric(rfp.pk)
+    if not access:
+        raise ValidationError(access.reason)
     title = title.strip()
     if not title:
         raise ValidationError({"title": "Name the criterion."})

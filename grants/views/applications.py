@@ -19,13 +19,18 @@ from grants.permissions import (
     can_apply,
     can_apply_for,
     can_download_application_pdf,
+    can_download_letter,
     can_edit_application,
     can_view_application,
     can_withdraw_application,
     is_member,
     require,
 )
-from grants.selectors.applications import application_for_display, application_histories
+from grants.selectors.applications import (
+    application_for_display,
+    application_histories,
+    application_letter,
+)
 from grants.services.applications import application_create, application_withdraw
 
 from .feedback import attempt
@@ -111,6 +116,10 @@ def application_detail(request, public_id):
     """An application's status, history and contents, with what the person may do next."""
     application = viewable_application(request, public_id)
     user = request.user
+    letter = application_letter(application)
+    # Assigned reviewers see the application too, but the letter is the organization's.
+    if letter is not None and not can_download_letter(user, letter):
+        letter = None
     return render(
         request,
         "portal/applications/detail.html",
@@ -121,6 +130,7 @@ def application_detail(request, public_id):
             "can_withdraw": bool(can_withdraw_application(user, application)),
             "can_download": bool(can_download_application_pdf(user, application)),
             "continue_url": resume_url(application),
+            "letter": letter,
         },
     )
 

@@ -67,7 +67,13 @@ from grants.services.decisions import (
     installment_mark_paid,
     installment_release,
 )
-from grants.services.reviews import review_assign, review_declare, review_save, reviews_assign_bulk
+from grants.services.reviews import (
+    review_assign,
+    review_declare,
+    review_save,
+    review_unassign,
+    reviews_assign_bulk,
+)
 
 from .feedback import attempt
 
@@ -288,6 +294,20 @@ def staff_assign(request, public_id):
         messages.success(request, f"{form.cleaned_data['reviewer'].email} is assigned.")
         return _back(application)
     return _detail(request, application, status=400, assign_form=form)
+
+
+@require_POST
+def staff_unassign(request, public_id, pk):
+    application = _staff_application(request, public_id)
+    review = get_object_or_404(
+        Review.objects.select_related("reviewer"), pk=pk, application=application
+    )
+    attempt(
+        request,
+        lambda: review_unassign(review=review, actor=request.user),
+        f"{review.reviewer.email} is unassigned.",
+    )
+    return _back(application)
 
 
 @require_POST

@@ -84,6 +84,9 @@ def test_only_program_staff_see_the_list(client, role, request):
     login(client, user)
     response = client.get(INDEX)
     assert response.status_code in (302, 403)
+    # Nor may they export it, and a refused export records nothing.
+    assert client.get(INDEX, {"export": "csv"}).status_code in (302, 403)
+    assert not AuditEntry.objects.filter(action="personal_data.exported").exists()
 
 
 FORMULA = '=HYPERLINK("http://evil.example","click")'
@@ -98,8 +101,11 @@ def test_csv_export_escapes_formula_cells(client, staff, rfp):
     assert row[header.index("Organization")] == "'+Plus Org"
     assert row[header.index("Contact")] == "'" + FORMULA
     assert row[header.index("Budget total")] == "18000.00"
-    entry = AuditEntry.objects.get(action="applications.exported")
-    assert entry.actor == staff and entry.after == {"format": "csv", "rows": 1}
+    entry = AuditEntry.objects.get(action="personal_data.exported")
+    assert entry.actor == staff
+    assert entry.after == {"export": "applications", "rows": 1, "format": "csv"}
+    assert entry.note == "export=csv"
+    assert not AuditEntry.objects.filter(action="applications.exported").exists()
 
 
 def test_xlsx_export_escapes_formula_cells_and_keeps_numbers(client, staff, rfp):
@@ -117,6 +123,8 @@ def test_xlsx_export_escapes_formula_cells_and_keeps_numbers(client, staff, rfp)
     submitted_local = row[header.index("Submitted (Pacific time)")].value
     expected = timezone.make_naive(application.submitted_at)
     assert abs((submitted_local - expected).total_seconds()) < 1
+    entry = AuditEntry.objects.get(action="personal_data.exported")
+    assert entry.after == {"export": "applications", "rows": 1, "format": "xlsx"}
 
 
 def test_wagtails_own_csv_export_would_not_escape(rfp):

@@ -384,3 +384,58 @@ def test_dashboard_queries_do_not_grow_with_applications(
         response = client.get(reverse("portal_home"))
     assert response.content.decode().count('data-application="') == 6
     assert len(six.captured_queries) == len(one.captured_queries)
+
+
+def test_members_reach_the_decision_letter_from_the_application_page(
+    client, award, applicant, staff, private_media
+):
+    from grants.services.letters import decision_letter_issue
+
+    detail = reverse("application_detail", args=[award.application.public_id])
+    login(client, applicant)
+    assert "decision letter" not in client.get(detail).content.decode()
+    decision = decision_letter_issue(decision=award)
+    letter_url = reverse("reviewing:letter", args=[decision.pk])
+    for person in (applicant, staff):
+        login(client, person)
+        page = client.get(detail).content.decode()
+        assert f'href="{letter_url}"' in page
+        response = client.get(letter_url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response.getvalue().startswith(b"%PDF")
+
+
+def test_the_letter_link_is_not_shown_to_reviewers_and_404s_for_other_members(
+    client, submitted, staff, reviewer, private_media, unchanged
+):
+    from grants.services.decisions import award_create
+    from grants.services.letters import decision_letter_issue
+    from grants.services.reviews import review_assign, review_declare
+
+    review = review_assign(application=submitted, reviewer=reviewer, actor=staff)
+    review_declare(review=review, actor=reviewer, conflict=False)
+    award = award_create(application=submitted, actor=staff, reason="Strong proposal.")
+    decision = decision_letter_issue(decision=award)
+    letter_url = reverse("reviewing:letter", args=[decision.pk])
+    detail = reverse("application_detail", args=[award.application.public_id])
+    outsider = factories.add_member(factories.OrganizationFactory())
+    login(client, reviewer)
+    page = client.get(detail)
+    assert page.status_code == 200
+    assert letter_url not in page.content.decode()
+    login(client, outsider)
+    with unchanged():
+        assert client.get(detail).status_code == 404
+        assert client.get(letter_url).status_code == 404
+
+
+def test_a_reversed_decisions_letter_is_not_offered(client, award, applicant, private_media):
+    from grants.services.decisions import decision_reverse
+    from grants.services.letters import decision_letter_issue
+
+    decision = decision_letter_issue(decision=award)
+    decision_reverse(decision=decision, actor=award.decided_by, reason="Budget error.")
+    login(client, applicant)
+    page = client.get(reverse("application_detail", args=[award.application.public_id]))
+    assert reverse("reviewing:letter", args=[decision.pk]) not in page.content.decode()

@@ -52,6 +52,42 @@ def test_the_database_itself_refuses_updates_and_deletes(entry, sql):
     assert AuditEntry.objects.filter(pk=entry.pk, action="test.recorded").exists()
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="TRUNCATE and its trigger exist on PostgreSQL only"
+)
+@pytest.mark.parametrize(
+    "sql", ["TRUNCATE grants_auditentry", "TRUNCATE grants_auditentry RESTART IDENTITY CASCADE"]
+)
+def test_postgres_refuses_truncating_the_log(entry, sql):
+    """TRUNCATE fires no row trigger; the statement trigger refuses it all the same."""
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        # The entry's deferred foreign-key checks would refuse TRUNCATE first ("pending
+        # trigger events"); run them now so that the refusal comes from the guard.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(sql)
+    assert AuditEntry.objects.filter(pk=entry.pk, action="test.recorded").exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="TRUNCATE and its trigger exist on PostgreSQL only"
+)
+def test_postgres_truncating_another_table_leaves_the_log_alone(entry):
+    """Only the audit log is guarded: the trigger is on that table and no other."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'grants_auditentry'::regclass "
+            "AND NOT tgisinternal ORDER BY tgname"
+        )
+        names = [row[0] for row in cursor.fetchall()]
+        cursor.execute("TRUNCATE axes_accesslog")
+    assert names == ["grants_audit_append_only", "grants_audit_no_truncate"]
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
 def test_entries_are_still_appended(entry, staff):
     audit_record(actor=staff, action="test.second", obj=staff)
     assert AuditEntry.objects.filter(action__startswith="test.").count() == 2

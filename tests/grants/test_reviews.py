@@ -8,6 +8,7 @@ from grants.models import (
     AuditEntry,
     CommentVisibility,
     ConflictDeclaration,
+    CriterionScore,
     Review,
     ReviewStatus,
     RubricCriterion,
@@ -20,6 +21,7 @@ from grants.services.reviews import (
     review_assign,
     review_declare,
     review_save,
+    review_unassign,
     reviews_assign_bulk,
     rubric_criterion_add,
 )
@@ -200,6 +202,81 @@ def test_scores_save_as_draft_then_submit(submitted, reviewer, staff, criteria, 
         scored(review, reviewer, [1, 1, 1])
 
 
+# Unassigning ------------------------------------------------------------------------------
+
+
+def test_staff_unassign_a_reviewer_and_their_draft_review_goes_with_it(
+    submitted, reviewer, second_reviewer, staff, criteria
+):
+    untouched = review_assign(application=submitted, reviewer=second_reviewer, actor=staff)
+    draft = scored(
+        declared_review(submitted, reviewer, staff), reviewer, [4, None, 2], submit=False
+    )
+    review_unassign(review=draft, actor=staff)
+    review_unassign(review=untouched, actor=staff)
+    assert not Review.objects.filter(application=submitted).exists()
+    assert not CriterionScore.objects.filter(review_id=draft.pk).exists()
+    entry = AuditEntry.objects.get(action="review.unassigned", object_id=str(draft.pk))
+    assert entry.actor == staff
+    assert entry.before["reviewer"] == reviewer.email
+    assert entry.before["status"] == ReviewStatus.IN_PROGRESS
+    assert entry.before["draft_scores"] == {"Need": 4, "Capacity": 2}
+    assert entry.after == {"status": "removed"}
+    # Once off the application, the reviewer no longer sees it and can be assigned again.
+    assert not can_view_application(reviewer, submitted)
+    assert review_assign(application=submitted, reviewer=reviewer, actor=staff).pk != draft.pk
+
+
+def test_a_submitted_review_or_a_recusal_cannot_be_unassigned(
+    submitted, reviewer, second_reviewer, staff, criteria, unchanged
+):
+    submitted_review = scored(declared_review(submitted, reviewer, staff), reviewer, [4, 3, 2])
+    recused = declared_review(submitted, second_reviewer, staff, conflict=True)
+    with unchanged(), pytest.raises(ValidationError, match="has submitted their review"):
+        review_unassign(review=submitted_review, actor=staff)
+    with unchanged(), pytest.raises(ValidationError, match="conflict of interest"):
+        review_unassign(review=recused, actor=staff)
+
+
+def test_staff_unassign_from_the_application_page(
+    client, submitted, reviewer, second_reviewer, staff, criteria, unchanged
+):
+    kept = scored(declared_review(submitted, reviewer, staff), reviewer, [4, 3, 2])
+    removable = review_assign(application=submitted, reviewer=second_reviewer, actor=staff)
+    login(client, staff)
+    page = reverse("reviewing:staff_application", args=[submitted.public_id])
+    content = client.get(page).content.decode()
+    assert reverse("reviewing:unassign", args=[submitted.public_id, removable.pk]) in content
+    assert reverse("reviewing:unassign", args=[submitted.public_id, kept.pk]) not in content
+    assert "Submitted reviews stay on the record" in content
+    with unchanged():
+        refused = client.post(
+            reverse("reviewing:unassign", args=[submitted.public_id, kept.pk]), follow=True
+        )
+    assert "has submitted their review" in refused.content.decode()
+    response = client.post(reverse("reviewing:unassign", args=[submitted.public_id, removable.pk]))
+    assert response.status_code == 302 and response["Location"] == page
+    assert list(Review.objects.filter(application=submitted)) == [kept]
+
+
+def test_a_review_of_another_application_is_404_to_unassign(
+    client, rfp, submitted, reviewer, staff
+):
+    review = review_assign(application=submitted, reviewer=reviewer, actor=staff)
+    other = another_submitted(rfp)
+    # Checked by hand rather than with "unchanged": a first admin 404 page makes the
+    # person's Wagtail profile, which is not a change to the review.
+    attempts = [
+        (staff, reverse("reviewing:unassign", args=[other.public_id, review.pk])),
+        (reviewer, reverse("reviewing:unassign", args=[submitted.public_id, review.pk])),
+    ]
+    for person, url in attempts:
+        login(client, person)
+        assert client.post(url).status_code == 404
+        assert Review.objects.filter(pk=review.pk).exists()
+    assert not AuditEntry.objects.filter(action="review.unassigned").exists()
+
+
 def test_reviewer_scores_in_the_admin(client, submitted, reviewer, staff, criteria):
     review = declared_review(submitted, reviewer, staff)
     login(client, reviewer)
@@ -310,3 +387,53 @@ def test_reviewers_see_only_comments_shared_with_the_panel(
     login(client, reviewer)
     page = client.get(reverse("reviewing:review", args=[review.pk])).content.decode()
     assert "Panel, note the ESD." in page and "Staff eyes only." not in page
+
+
+# The rubric is locked once scoring starts ------------------------------------------------
+
+
+def test_the_rubric_is_editable_until_a_score_is_saved(
+    client, submitted, reviewer, staff, criteria
+):
+    from grants.permissions import can_change_rubric
+
+    # Assigned and declared, but nothing scored yet: staff still shape the rubric.
+    review = declared_review(submitted, reviewer, staff)
+    assert can_change_rubric(submitted.rfp_id)
+    login(client, staff)
+    edit = reverse("rubriccriterion:edit", args=[criteria[0].pk])
+    fields = {"rfp": submitted.rfp_id, "title": "Need, renamed", "guidance": "", "position": 0}
+    assert client.post(edit, fields).status_code == 302
+    assert client.post(reverse("rubriccriterion:delete", args=[criteria[2].pk])).status_code == 302
+    assert not RubricCriterion.objects.filter(pk=criteria[2].pk).exists()
+    rubric_criterion_add(rfp=submitted.rfp, title="Equity", actor=staff)
+    assert review_save(review=review, actor=reviewer, scores={}, comments={})
+    # An empty draft (no score yet) does not lock the rubric either.
+    assert can_change_rubric(submitted.rfp_id)
+
+
+def test_a_draft_score_locks_the_rubric_in_the_admin_and_the_service(
+    client, rfp, submitted, reviewer, staff, criteria, unchanged
+):
+    scored(declared_review(submitted, reviewer, staff), reviewer, [3, None, None], submit=False)
+    other_rfp = factories.make_rfp(slug="unscored")
+    login(client, staff)
+    client.get(reverse("rubriccriterion:index"))
+    message = "started scoring applications to this RFP"
+    edit = reverse("rubriccriterion:edit", args=[criteria[0].pk])
+    change = {"rfp": rfp.pk, "title": "Need, renamed", "guidance": "", "position": 0}
+    with unchanged():
+        assert message in client.post(edit, change).content.decode()
+        # Moving a criterion to another, unscored RFP changes the scored rubric too.
+        assert message in client.post(edit, change | {"rfp": other_rfp.pk}).content.decode()
+        added = client.post(
+            reverse("rubriccriterion:add"),
+            {"rfp": rfp.pk, "title": "Equity", "guidance": "", "position": 3},
+        )
+        assert message in added.content.decode()
+        deleted = client.post(reverse("rubriccriterion:delete", args=[criteria[2].pk]), follow=True)
+        assert message in deleted.content.decode()
+        with pytest.raises(ValidationError, match=message):
+            rubric_criterion_add(rfp=rfp, title="Equity", actor=staff)
+    # Another RFP's rubric is not locked by these scores.
+    assert rubric_criterion_add(rfp=other_rfp, title="Equity", actor=staff).rfp_id == other_rfp.pk
