@@ -31,6 +31,8 @@ def register_applications():
 
 
 # Review, scoring and decisions (issue 4) ------------------------------------------------
+from functools import partial  # noqa: E402
+
 from django.urls import reverse_lazy  # noqa: E402
 from wagtail.snippets.models import register_snippet  # noqa: E402
 
@@ -39,47 +41,30 @@ from grants.roles import is_finance, is_program_staff, is_reviewer  # noqa: E402
 from grants.viewsets import LetterTemplateViewSet  # noqa: E402
 
 
-@hooks.register("register_admin_menu_item")
-def register_my_reviews_menu_item():
-    return RoleMenuItem(
-        "My reviews",
-        reverse_lazy("reviewing:my_reviews"),
-        icon_name="tick-inverse",
-        order=140,
-        shown_to=is_reviewer,
-    )
+def _finance_or_staff(user) -> bool:
+    return is_finance(user) or is_program_staff(user)
 
 
-@hooks.register("register_admin_menu_item")
-def register_review_and_decide_menu_item():
-    return RoleMenuItem(
-        "Review and decide",
-        reverse_lazy("reviewing:staff_applications"),
-        icon_name="list-ul",
-        order=151,
-        shown_to=is_program_staff,
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_decision_dashboard_menu_item():
-    return RoleMenuItem(
-        "Decision dashboard",
-        reverse_lazy("reviewing:dashboard"),
-        icon_name="table",
-        order=152,
-        shown_to=is_program_staff,
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_installments_menu_item():
-    return RoleMenuItem(
-        "Award installments",
-        reverse_lazy("reviewing:installments"),
-        icon_name="doc-full",
-        order=153,
-        shown_to=lambda user: is_finance(user) or is_program_staff(user),
+# (label, URL name, icon, order, who sees it): each view checks the role again.
+ROLE_MENU_ITEMS = [
+    ("My reviews", "reviewing:my_reviews", "tick-inverse", 140, is_reviewer),
+    ("Review and decide", "reviewing:staff_applications", "list-ul", 151, is_program_staff),
+    ("Decision dashboard", "reviewing:dashboard", "table", 152, is_program_staff),
+    ("Award installments", "reviewing:installments", "doc-full", 153, _finance_or_staff),
+    ("Site reports", "site_report_tracker", "doc-full", 310, is_program_staff),
+    ("Convenings", "convening_index", "group", 320, is_program_staff),
+]
+for _label, _url_name, _icon, _order, _shown_to in ROLE_MENU_ITEMS:
+    hooks.register(
+        "register_admin_menu_item",
+        partial(
+            RoleMenuItem,
+            _label,
+            reverse_lazy(_url_name),
+            icon_name=_icon,
+            order=_order,
+            shown_to=_shown_to,
+        ),
     )
 
 
@@ -115,7 +100,7 @@ def register_stipend_menu():
 
 # Site reports and the convening (issue 7): staff screens outside the model viewsets. ------
 
-from django.urls import path, reverse  # noqa: E402
+from django.urls import path  # noqa: E402
 
 from cms import admin_views as convening_views  # noqa: E402
 from sites import admin_views as report_views  # noqa: E402
@@ -144,28 +129,6 @@ def register_report_and_convening_urls():
             name="convening_input_export",
         ),
     ]
-
-
-@hooks.register("register_admin_menu_item")
-def register_site_reports_menu_item():
-    return RoleMenuItem(
-        "Site reports",
-        reverse("site_report_tracker"),
-        icon_name="doc-full",
-        order=310,
-        shown_to=is_program_staff,
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_convening_menu_item():
-    return RoleMenuItem(
-        "Convenings",
-        reverse("convening_index"),
-        icon_name="group",
-        order=320,
-        shown_to=is_program_staff,
-    )
 
 
 # Accounts and security (issue 8): the audit log and invitations, read-only or

@@ -28,24 +28,15 @@ POSTGRES_DROP = [
     f"DROP TRIGGER IF EXISTS grants_audit_append_only ON {TABLE}",
     "DROP FUNCTION IF EXISTS grants_audit_append_only()",
 ]
+# The row triggers' function serves the statement trigger too: it only raises.
 POSTGRES_TRUNCATE_INSTALL = [
-    f"""
-    CREATE OR REPLACE FUNCTION grants_audit_no_truncate() RETURNS trigger AS $$
-    BEGIN
-        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'insufficient_privilege';
-    END;
-    $$ LANGUAGE plpgsql
-    """,
     f"DROP TRIGGER IF EXISTS grants_audit_no_truncate ON {TABLE}",
     f"""
     CREATE TRIGGER grants_audit_no_truncate BEFORE TRUNCATE ON {TABLE}
-    FOR EACH STATEMENT EXECUTE FUNCTION grants_audit_no_truncate()
+    FOR EACH STATEMENT EXECUTE FUNCTION grants_audit_append_only()
     """,
 ]
-POSTGRES_TRUNCATE_DROP = [
-    f"DROP TRIGGER IF EXISTS grants_audit_no_truncate ON {TABLE}",
-    "DROP FUNCTION IF EXISTS grants_audit_no_truncate()",
-]
+POSTGRES_TRUNCATE_DROP = [f"DROP TRIGGER IF EXISTS grants_audit_no_truncate ON {TABLE}"]
 SQLITE_INSTALL = [
     f"""
     CREATE TRIGGER IF NOT EXISTS grants_audit_no_update BEFORE UPDATE ON {TABLE}
@@ -70,22 +61,18 @@ def _statements(connection, *, install: bool) -> list[str]:
     return []
 
 
-def install_triggers(connection) -> None:
-    with connection.cursor() as cursor:
-        for statement in _statements(connection, install=True):
-            cursor.execute(statement)
-
-
-def drop_triggers(connection) -> None:
-    with connection.cursor() as cursor:
-        for statement in _statements(connection, install=False):
-            cursor.execute(statement)
-
-
 def _run(connection, statements: list[str]) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def install_triggers(connection) -> None:
+    _run(connection, _statements(connection, install=True))
+
+
+def drop_triggers(connection) -> None:
+    _run(connection, _statements(connection, install=False))
 
 
 def install_truncate_guard(connection) -> None:

@@ -161,8 +161,9 @@ def stipends_accrue_for_attempts(*, attempts, actor) -> list[Stipend]:
     if not plans:
         return []
     held: dict[tuple[int, int], set[str]] = {}
+    # Only these participants' stipends: recording one attempt by hand reads one person's.
     for participant_id, micro_credential_id, trigger in (
-        Stipend.objects.filter(site_id__in=plans)
+        Stipend.objects.filter(participant_id__in={a.participant_id for a in attempts})
         .exclude(status__in=[StipendStatus.VOID, StipendStatus.REJECTED])
         .values_list("participant_id", "micro_credential_id", "trigger")
     ):
