@@ -14,9 +14,7 @@ def menu(client, user) -> str:
     return response.content.decode()
 
 
-def test_program_staff_see_review_reports_and_convenings_not_reviewing_or_stipends(
-    client, staff
-):
+def test_program_staff_see_review_reports_and_convenings_not_reviewing_or_stipends(client, staff):
     page = menu(client, staff)
     for label in (
         "Review and decide",
